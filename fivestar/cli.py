@@ -1,0 +1,89 @@
+"""`fivestar`: the one entry point. `demo`, `serve` and `worker` are ours; anything else is a
+Django management command (`fivestar migrate`, `fivestar createsuperuser`, `fivestar import-divisions`)."""
+
+import os
+import signal
+import subprocess
+import sys
+
+USAGE = """用法: fivestar <命令> [参数]
+
+  demo              迁移数据库、加载演示数据并启动服务（默认 http://127.0.0.1:8000，PORT 环境变量可改）
+  serve             以 gunicorn 运行（生产环境，读取 DATABASE_URL、SECRET_KEY、ALLOWED_HOSTS 等环境变量）
+  worker            运行后台任务进程（导入、导出、重算）
+  import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
+  其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
+"""
+
+
+def _django(argv: list[str]) -> None:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["fivestar", *argv])
+
+
+def _gunicorn(port: str, workers: str) -> subprocess.Popen:
+    bind = f"{os.environ.get('HOST', '127.0.0.1')}:{port}"
+    cmd = [sys.executable, "-m", "gunicorn", "fivestar.wsgi:application", "--bind", bind, "--workers", workers,
+           "--threads", os.environ.get("GUNICORN_THREADS", "4"), "--timeout", "120", "--access-logfile", "-"]
+    return subprocess.Popen(cmd, env=os.environ.copy())
+
+
+def _worker() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "fivestar.cli", "worker"], env=os.environ.copy())
+
+
+def _supervise(procs: list[subprocess.Popen]) -> None:
+    def stop(*_):
+        for p in procs:
+            p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        procs[0].wait()
+    finally:
+        stop()
+        for p in procs:
+            p.wait()
+
+
+def demo(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.dev")
+    _django(["migrate", "--noinput", "-v", "0"])
+    _django(["load_demo", *argv])
+    if os.environ.get("FIVESTAR_DEMO_NO_SERVE") == "1":
+        return
+    port = os.environ.get("PORT", "8000")
+    print(f"\n五星支部创建管理平台已启动：http://127.0.0.1:{port}/  （Ctrl+C 停止）\n", flush=True)
+    _supervise([_gunicorn(port, os.environ.get("WEB_CONCURRENCY", "2")), _worker()])
+
+
+def serve(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.prod")
+    _django(["collectstatic", "--noinput", "-v", "0"])
+    procs = [_gunicorn(os.environ.get("PORT", "8000"), os.environ.get("WEB_CONCURRENCY", "4"))]
+    if "--with-worker" in argv:
+        procs.append(_worker())
+    _supervise(procs)
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.dev")
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(USAGE)
+        return
+    command, rest = argv[0], argv[1:]
+    if command == "demo":
+        demo(rest)
+    elif command == "serve":
+        serve(rest)
+    elif command == "worker":
+        _django(["db_worker", *rest])
+    else:
+        _django([command.replace("-", "_") if command.startswith("import-") else command, *rest])
+
+
+if __name__ == "__main__":
+    main()

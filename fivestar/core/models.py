@@ -1,0 +1,39 @@
+"""Project-wide records: the audit trail every write leaves behind."""
+
+from django.conf import settings
+from django.db import models
+
+from .scoping import ScopedQuerySet
+
+
+class AuditEvent(models.Model):
+    """One write: who, when, what, and the before/after values. Scoped through the unit it belongs to."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "新增"
+        UPDATE = "update", "修改"
+        DELETE = "delete", "删除"
+        IMPORT = "import", "导入"
+        LOGIN = "login", "登录"
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    model = models.CharField("对象类型", max_length=60)
+    model_label = models.CharField("对象类型名称", max_length=60)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200)
+    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="所属单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changes = models.JSONField("变更内容", default=list, blank=True)
+    summary = models.CharField("说明", max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["model", "object_id", "-at"]), models.Index(fields=["org_unit", "-at"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.model_label} {self.object_repr}"

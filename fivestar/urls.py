@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from fivestar.api.api import api
+from fivestar.core import views as core_views
+
+handler404 = "fivestar.core.views.not_found"
+handler500 = "fivestar.core.views.server_error"
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("fivestar.core.urls")),
+    path("orgs/", include("fivestar.orgs.urls")),
+    path("people/", include("fivestar.people.urls")),
+    path("imports/", include("fivestar.imports.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
