@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "fivestar.people",
     "fivestar.imports",
     "fivestar.api",
+    "fivestar.demo",
 ]
 
 MIDDLEWARE = [

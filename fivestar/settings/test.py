@@ -14,3 +14,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="fivestar-test-media-")
 AXES_FAILURE_LIMIT = 5
 if "DATABASE_URL" not in os.environ:
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"fivestar-test-{os.getpid()}.sqlite3")}  # noqa: F405
+STATIC_ROOT = tempfile.mkdtemp(prefix="fivestar-test-static-")

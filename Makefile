@@ -1,0 +1,46 @@
+# fivestar — 五星支部创建管理平台. See README.md.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+PORT   ?= 8000
+STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+TEST_STAMP = $(VENV)/.installed-test-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: install demo test test-fast serve worker bench clean system-deps
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	@rm -f $(VENV)/.installed-[0-9]*; touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	@rm -f $(VENV)/.installed-test-*; touch $@
+
+demo: install
+	PORT=$(PORT) $(BIN)/fivestar demo
+
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: $(TEST_STAMP) system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+test-fast: $(TEST_STAMP)
+	$(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS)
+
+serve: install
+	$(BIN)/fivestar serve
+
+worker: install
+	$(BIN)/fivestar worker
+
+bench: install
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/import_divisions.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .hypothesis *.egg-info

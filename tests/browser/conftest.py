@@ -1,0 +1,43 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import PASSWORD
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    from tests.factories import World
+
+    return World()
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """sign_in(page, username) logs in through the real login form."""
+
+    def _sign_in(page, username, password=PASSWORD):
+        page.goto(f"{live_server.url}/login/")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_load_state("networkidle")
+        return page
+
+    return _sign_in
+
+
+@pytest.fixture
+def shot():
+    """shot(page, name): keep a screenshot when SCREENSHOT_DIR is set (for looking at pages by eye)."""
+    folder = os.environ.get("SCREENSHOT_DIR")
+
+    def _shot(page, name):
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+    return _shot
