@@ -2,7 +2,7 @@
 
 from django.contrib.auth import authenticate
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from .auth import BearerToken
@@ -34,10 +34,10 @@ class ErrorOut(Schema):
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        return 429, {"detail": "登录失败次数过多，账号已暂时锁定，请稍后再试。"}
+        return Status(429, {"detail": "登录失败次数过多，账号已暂时锁定，请稍后再试。"})
     if user is None or not user.is_active:
-        return 401, {"detail": "用户名或密码不正确。"}
-    return 200, {"token": ApiToken.issue(user, label="api")}
+        return Status(401, {"detail": "用户名或密码不正确。"})
+    return Status(200, {"token": ApiToken.issue(user, label="api")})
 
 
 @api.exception_handler(Http404)
