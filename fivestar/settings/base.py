@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "fivestar.orgs",
     "fivestar.people",
     "fivestar.imports",
+    "fivestar.standards",
+    "fivestar.indicators",
     "fivestar.api",
     "fivestar.demo",
 ]
