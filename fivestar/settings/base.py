@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "fivestar.imports",
     "fivestar.standards",
     "fivestar.indicators",
+    "fivestar.rating",
+    "fivestar.inbox",
     "fivestar.api",
     "fivestar.demo",
 ]

@@ -1,0 +1,91 @@
+"""A rating round (评星周期): kind, period, frameworks, scope, stage deadlines, review levels."""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from fivestar.core.scoping import ScopedQuerySet
+from fivestar.orgs.models import OrgUnit
+from fivestar.standards.models import FrameworkVersion
+
+# Review levels after the town's first review; city and province are optional per round.
+BASE_LEVELS = ["town", "county"]
+OPTIONAL_LEVELS = ["city", "province"]
+LEVEL_LABELS = {"village": "村级自评", "town": "镇级初审", "county": "县级审核", "city": "市级复核", "province": "省级抽查"}
+
+
+class Round(models.Model):
+    class Kind(models.TextChoices):
+        ANNUAL = "annual", "年度评星"
+        INTERIM = "interim", "动态评星（每两个月）"
+
+    class Phase(models.TextChoices):
+        DRAFT = "draft", "未开启"
+        OPENING = "opening", "开启中"
+        OPEN = "open", "自评与审核"
+        NOTICE = "notice", "公示中"
+        RECOGNISED = "recognised", "已认定"
+
+    name = models.CharField("名称", max_length=80)
+    kind = models.CharField("类型", max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    period_start = models.DateField("周期开始")
+    period_end = models.DateField("周期结束")
+    scope = models.ForeignKey(OrgUnit, verbose_name="范围", on_delete=models.PROTECT, related_name="rounds")
+    rural_framework = models.ForeignKey(FrameworkVersion, verbose_name="农村标准", on_delete=models.PROTECT, related_name="+")
+    community_framework = models.ForeignKey(FrameworkVersion, verbose_name="社区标准", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    previous = models.ForeignKey("self", verbose_name="上一周期", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    extra_levels = models.JSONField("增设审核层级", default=list, blank=True)
+    self_deadline = models.DateField("村级自评截止")
+    town_deadline = models.DateField("镇级初审截止")
+    county_deadline = models.DateField("县级审核截止")
+    extra_deadline = models.DateField("增设层级截止", null=True, blank=True)
+    notice_days = models.PositiveSmallIntegerField("公示天数", default=7)
+    notice_start = models.DateField("公示开始", null=True, blank=True)
+    notice_end = models.DateField("公示结束", null=True, blank=True)
+    phase = models.CharField("阶段", max_length=12, choices=Phase.choices, default=Phase.DRAFT)
+    open_total = models.PositiveIntegerField("待创建数", default=0)
+    open_done = models.PositiveIntegerField("已创建数", default=0)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="开启人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    recognised_at = models.DateTimeField("认定时间", null=True, blank=True)
+    public_token = models.CharField("公示链接令牌", max_length=32, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScopedQuerySet.as_manager()
+    scope_via = "scope__"
+
+    class Meta:
+        verbose_name = "评星周期"
+        verbose_name_plural = "评星周期"
+        ordering = ["-period_start", "-id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def levels(self) -> list[str]:
+        return BASE_LEVELS + [lvl for lvl in OPTIONAL_LEVELS if lvl in (self.extra_levels or [])]
+
+    def framework_for(self, branch_type: str) -> FrameworkVersion | None:
+        return self.community_framework if branch_type == "community" and self.community_framework_id else self.rural_framework
+
+    def org_path_for_audit(self) -> str:
+        return self.scope.path
+
+
+class RoundTownStats(models.Model):
+    """Pre-aggregated counts per round and town, refreshed from that town's rows on each transition."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="town_stats")
+    town = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    by_status = models.JSONField(default=dict)
+    by_rating = models.JSONField(default=dict)
+    total = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+    scope_via = "town__"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "town"], name="round_town_stats_unique")]
