@@ -21,17 +21,26 @@ class Action(models.TextChoices):
     IMPORT_DIVISIONS = "import_divisions", "导入行政区划"
     IMPORT_PEOPLE = "import_people", "导入人员"
     MANAGE_ACCOUNTS = "manage_accounts", "管理账号与角色"
+    EDIT_RESULTS = "edit_results", "填报创建结果与指标数据"
+    MANAGE_STANDARDS = "manage_standards", "管理创建标准"
+    MANAGE_ROUNDS = "manage_rounds", "开启和管理评星周期"
+    SELF_ASSESS = "self_assess", "村级自评申报"
+    REVIEW_TOWN = "review_town", "镇级初审"
+    REVIEW_COUNTY = "review_county", "县级审核"
+    REVIEW_CITY = "review_city", "市级复核"
+    REVIEW_PROVINCE = "review_province", "省级抽查"
+    RECORD_VETO = "record_veto", "记录否决事项（摘星）"
 
 
 ALL = set(Action)
 ROLE_ACTIONS: dict[str, set[str]] = {
     Role.SYSADMIN: ALL,
-    Role.COUNTY_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS},
-    Role.TOWN_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS},
-    Role.SUPERVISOR: {Action.VIEW},
+    Role.COUNTY_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_STANDARDS, Action.MANAGE_ROUNDS, Action.REVIEW_COUNTY, Action.RECORD_VETO},
+    Role.TOWN_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_ROUNDS, Action.REVIEW_TOWN, Action.RECORD_VETO},
+    Role.SUPERVISOR: {Action.VIEW, Action.REVIEW_TOWN},
     Role.AREA_LEADER: {Action.VIEW},
-    Role.VILLAGE_LIAISON: {Action.VIEW, Action.MANAGE_PEOPLE},
-    Role.VILLAGE_CADRE: {Action.VIEW, Action.MANAGE_PEOPLE},
+    Role.VILLAGE_LIAISON: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS},
+    Role.VILLAGE_CADRE: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS},
     Role.OBSERVER: {Action.VIEW},
 }
 

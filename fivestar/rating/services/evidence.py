@@ -1,0 +1,126 @@
+"""Evidence uploads: type and size checked by content (not by name), images reduced for display."""
+
+import hashlib
+import io
+import os
+
+import filetype
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from ..models import Assessment, AssessmentEvent, Evidence
+from .access import can_act
+from .errors import WorkflowError
+
+MAX_BYTES = int(getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+THUMB_SIZE = (800, 800)
+IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
+DOCUMENT_TYPES = {
+    "application/pdf": ".pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": ".pptx",
+    "application/msword": ".doc",
+    "application/vnd.ms-excel": ".xls",
+}
+OFFICE_EXTENSIONS = {".docx", ".xlsx", ".pptx"}
+
+
+def sniff(data: bytes, name: str) -> tuple[str, str]:
+    """(content type, extension) from the bytes; the file name only disambiguates Office zip files."""
+    kind = filetype.guess(data)
+    ext = os.path.splitext(name)[1].lower()
+    if kind is None:
+        raise WorkflowError(f"文件「{name}」的类型无法识别，只能上传图片（JPG/PNG/WEBP/GIF）、PDF 或 Office 文件。")
+    mime = kind.mime
+    if mime == "application/zip" and ext in OFFICE_EXTENSIONS:
+        mime = {".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation"}[ext]
+    if mime == "application/x-ole-storage" or mime == "application/x-cfb":
+        mime = "application/msword" if ext == ".doc" else "application/vnd.ms-excel"
+    if mime in IMAGE_TYPES:
+        return mime, IMAGE_TYPES[mime]
+    if mime in DOCUMENT_TYPES:
+        return mime, DOCUMENT_TYPES[mime]
+    raise WorkflowError(f"文件「{name}」的实际类型为 {mime}，不允许上传。只能上传图片、PDF 或 Office 文件。")
+
+
+def _thumbnail(data: bytes, name: str) -> bytes:
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            img.verify()
+        with Image.open(io.BytesIO(data)) as img:
+            img = ImageOps.exif_transpose(img).convert("RGB")
+            img.thumbnail(THUMB_SIZE)
+            out = io.BytesIO()
+            img.save(out, "JPEG", quality=82, optimize=True)
+            return out.getvalue()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise WorkflowError(f"图片「{name}」已损坏或不是有效的图片，请重新拍摄或选择。") from exc
+
+
+def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> Evidence:
+    name = os.path.basename(getattr(upload, "name", "") or "未命名")[:200]
+    if upload.size > MAX_BYTES:
+        raise WorkflowError(f"文件「{name}」大小为 {upload.size / 1048576:.1f} MB，超过上限 {MAX_BYTES // 1048576} MB。")
+    if upload.size == 0:
+        raise WorkflowError(f"文件「{name}」是空文件。")
+    data = upload.read()
+    mime, ext = sniff(data, name)
+    if kind not in Evidence.Kind.values:
+        raise WorkflowError("佐证类型无效。")
+    thumb = _thumbnail(data, name) if mime in IMAGE_TYPES else None
+    sha = hashlib.sha256(data).hexdigest()
+    evidence = Evidence(org_unit=org_unit, kind=kind, original_name=name, content_type=mime, extension=ext,
+                        size=len(data), sha256=sha, uploaded_by=user, description=description[:200])
+    evidence.file.save(f"{sha}{ext}", ContentFile(data), save=False)
+    if thumb:
+        evidence.thumbnail.save(f"{sha}.jpg", ContentFile(thumb), save=False)
+    evidence.save()
+    return evidence
+
+
+def attach(assessment: Assessment, user, evidence: Evidence, rule_codes: list[str]) -> Assessment:
+    """Attach one evidence item to several rules (enter once, reuse everywhere)."""
+    if not can_act(user, assessment, "village"):
+        raise WorkflowError("您无权为该申报上传佐证。")
+    framework = assessment.framework.compiled()
+    unknown = [c for c in rule_codes if c not in framework.rules_by_code]
+    if unknown or not rule_codes:
+        raise WorkflowError("请选择佐证对应的细则。" if not rule_codes else f"未知的细则：{'、'.join(unknown)}")
+    if evidence.org_unit_id != assessment.org_unit_id:
+        raise WorkflowError("只能使用本村（社区）的佐证材料。")
+    from .answers import _check_editable
+
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().select_related("round", "org_unit").get(pk=assessment.pk)
+        _check_editable(current, "village")
+        for code in rule_codes:
+            ids = current.evidence.setdefault(code, [])
+            if evidence.pk not in ids:
+                ids.append(evidence.pk)
+        current.version += 1
+        current.updated_by = user
+        current.save(update_fields=["evidence", "version", "updated_by", "updated_at"])
+        AssessmentEvent.objects.bulk_create([AssessmentEvent(assessment=current, user=user, level="village", action=AssessmentEvent.Action.EVIDENCE, rule_code=c, new={"佐证": evidence.original_name}) for c in rule_codes])
+    return current
+
+
+def detach(assessment: Assessment, user, evidence_id: int, rule_code: str) -> Assessment:
+    if not can_act(user, assessment, "village"):
+        raise WorkflowError("您无权修改该申报的佐证。")
+    from .answers import _check_editable
+
+    with transaction.atomic():
+        current = Assessment.objects.select_for_update().select_related("round", "org_unit").get(pk=assessment.pk)
+        _check_editable(current, "village")
+        ids = current.evidence.get(rule_code, [])
+        if evidence_id in ids:
+            ids.remove(evidence_id)
+            current.version += 1
+            current.save(update_fields=["evidence", "version", "updated_at"])
+            AssessmentEvent.objects.create(assessment=current, user=user, level="village", action=AssessmentEvent.Action.EVIDENCE, rule_code=rule_code, old={"佐证": evidence_id}, new=None)
+    return current
