@@ -10,6 +10,7 @@ from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 from fivestar.inbox.models import Notification
 from fivestar.inbox.services import notify
+from fivestar.standards.models import FrameworkVersion
 
 from ..models import Assessment, AssessmentEvent, Objection, Round, RoundResult, StarHolding, Status
 from ..models.assessment import APPROVED_BY_LEVEL
@@ -112,7 +113,8 @@ def recognise(rnd: Round, user, today: datetime.date | None = None) -> int:
         raise WorkflowError(f"还有 {open_objections} 条异议未处理，处理完毕后方可认定。")
     now = timezone.now()
     with transaction.atomic():
-        assessments = list(Assessment.objects.filter(round=rnd).select_related("framework").only("id", "org_unit_id", "awarded", "rating", "framework"))
+        assessments = list(Assessment.objects.filter(round=rnd).only("id", "org_unit_id", "awarded", "rating", "framework_id"))
+        frameworks = {fw.pk: fw for fw in FrameworkVersion.objects.filter(pk__in={a.framework_id for a in assessments})}
         unit_ids = [a.org_unit_id for a in assessments]
         held: dict[int, dict[str, StarHolding]] = {}
         for h in StarHolding.objects.filter(org_unit_id__in=unit_ids, lost_at__isnull=True):
@@ -121,7 +123,7 @@ def recognise(rnd: Round, user, today: datetime.date | None = None) -> int:
         new_holdings, lost_ids, results = [], [], []
         for a in assessments:
             if a.framework_id not in names:
-                names[a.framework_id] = {s.code: s.name for s in a.framework.compiled().stars}
+                names[a.framework_id] = {s.code: s.name for s in frameworks[a.framework_id].compiled().stars}
             current = held.get(a.org_unit_id, {})
             gained = [c for c in a.awarded if c not in current]
             lost = [c for c in current if c not in a.awarded]
