@@ -1,0 +1,188 @@
+"""Login accounts and role grants for people, by users holding MANAGE_ACCOUNTS over the person's unit.
+
+A granter may only bind roles to units inside their own MANAGE_ACCOUNTS scope, and only a system
+administrator may grant 系统管理员. Accounts have no history table, so each account change leaves an
+explicit AuditEvent; role grants are recorded by the RoleAssignment history.
+"""
+
+import re
+import secrets
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from pypinyin import lazy_pinyin
+
+from fivestar.core.models import AuditEvent
+from fivestar.core.roles import Action, Role
+from fivestar.core.scoping import covers, is_global
+from fivestar.orgs.models import Area, Level, OrgUnit
+
+from .models import Person, RoleAssignment
+from .services import delete_with_history, save_with_history
+
+NO_ACCOUNT_RIGHT = "您没有管理该人员登录账号与角色的权限。"
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,30}$")
+PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+# Which unit levels each role may be bound to.
+ROLE_LEVELS = {
+    Role.SYSADMIN: {Level.PROVINCE, Level.CITY, Level.COUNTY},
+    Role.COUNTY_ADMIN: {Level.PROVINCE, Level.CITY, Level.COUNTY},
+    Role.TOWN_ADMIN: {Level.TOWN},
+    Role.SUPERVISOR: {Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN},
+    Role.AREA_LEADER: {Level.TOWN},
+    Role.VILLAGE_LIAISON: {Level.VILLAGE},
+    Role.VILLAGE_CADRE: {Level.VILLAGE},
+    Role.OBSERVER: {Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN, Level.VILLAGE},
+}
+ROLE_LEVEL_WORDS = {
+    Role.SYSADMIN: "省、市或县（区）",
+    Role.COUNTY_ADMIN: "省、市或县（区）",
+    Role.TOWN_ADMIN: "乡镇（街道）",
+    Role.SUPERVISOR: "省、市、县（区）或乡镇（街道）",
+    Role.AREA_LEADER: "乡镇（街道）（并指定该乡镇的片区）",
+    Role.VILLAGE_LIAISON: "村（社区）",
+    Role.VILLAGE_CADRE: "村（社区）",
+    Role.OBSERVER: "村（社区）及以上",
+}
+
+
+def is_sysadmin(user) -> bool:
+    if is_global(user):
+        return True
+    return RoleAssignment.objects.filter(user=user, role=Role.SYSADMIN, active=True).exists()
+
+
+def grantable_roles(user) -> list[tuple[str, str]]:
+    allow_sys = is_sysadmin(user)
+    return [(r.value, r.label) for r in Role if r != Role.SYSADMIN or allow_sys]
+
+
+def require_accounts(user, person: Person) -> None:
+    if not covers(user, person.org_unit, Action.MANAGE_ACCOUNTS):
+        raise PermissionDenied(NO_ACCOUNT_RIGHT)
+
+
+def generate_password(length: int = 12) -> str:
+    while True:
+        password = "".join(secrets.choice(PASSWORD_ALPHABET) for _ in range(length))
+        if any(c.isdigit() for c in password) and any(c.islower() for c in password) and any(c.isupper() for c in password):
+            return password
+
+
+def suggest_username(person: Person) -> str:
+    base = "".join(lazy_pinyin(person.name)).lower()
+    base = re.sub(r"[^a-z0-9]", "", base) or "user"
+    if person.phone and len(person.phone) >= 4:
+        base = f"{base}{person.phone[-4:]}"
+    users = get_user_model().objects
+    candidate, n = base, 1
+    while users.filter(username__iexact=candidate).exists():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _audit(user, person: Person, action: str, summary: str, changes: list | None = None) -> None:
+    account = person.user
+    AuditEvent.objects.create(
+        user=user if getattr(user, "pk", None) else None, action=action, model="auth.user", model_label="登录账号",
+        object_id=str(account.pk), object_repr=f"{account.username}（{person.name}）"[:200], org_unit=person.org_unit,
+        changes=changes or [], summary=summary[:300],
+    )
+
+
+@transaction.atomic
+def create_account(user, person: Person, username: str) -> str:
+    """Create a login account for `person`; returns the generated initial password (shown once)."""
+    require_accounts(user, person)
+    if person.user_id:
+        raise ValidationError({"username": f"「{person.name}」已有登录账号「{person.user.username}」"})
+    if not person.active:
+        raise ValidationError({"username": "该人员已停用，不能创建登录账号"})
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise ValidationError({"username": "用户名应为3至30位字母、数字或 _ . @ + -"})
+    User = get_user_model()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"用户名「{username}」已被使用"})
+    password = generate_password()
+    account = User.objects.create_user(username=username, password=password)
+    person.user = account
+    save_with_history(person, user)
+    _audit(user, person, AuditEvent.Action.CREATE, f"为「{person.name}」创建登录账号 {username}",
+           [{"field": "username", "label": "用户名", "old": "", "new": username}])
+    return password
+
+
+@transaction.atomic
+def reset_password(user, person: Person) -> str:
+    require_accounts(user, person)
+    if not person.user_id:
+        raise ValidationError({"username": "该人员还没有登录账号"})
+    password = generate_password()
+    person.user.set_password(password)
+    person.user.save(update_fields=["password"])
+    _audit(user, person, AuditEvent.Action.UPDATE, f"重置「{person.name}」的登录密码")
+    return password
+
+
+@transaction.atomic
+def set_account_active(user, person: Person, active: bool) -> None:
+    require_accounts(user, person)
+    if not person.user_id:
+        raise ValidationError({"username": "该人员还没有登录账号"})
+    if person.user_id == user.pk:
+        raise ValidationError({"username": "不能停用自己的账号"})
+    account = person.user
+    if account.is_active != active:
+        account.is_active = active
+        account.save(update_fields=["is_active"])
+        old, new = ("停用", "启用") if active else ("启用", "停用")
+        _audit(user, person, AuditEvent.Action.UPDATE, f"{new}「{person.name}」的登录账号",
+               [{"field": "is_active", "label": "账号状态", "old": old, "new": new}])
+
+
+@transaction.atomic
+def grant_role(user, person: Person, role: str, org_unit: OrgUnit, area: Area | str | None = None) -> RoleAssignment:
+    require_accounts(user, person)
+    if not covers(user, org_unit, Action.MANAGE_ACCOUNTS):
+        raise ValidationError({"org_unit": "只能授予您管辖范围内单位的角色"})
+    if not person.user_id:
+        raise ValidationError({"role": "请先为该人员创建登录账号"})
+    if role not in Role.values:
+        raise ValidationError({"role": "角色无效"})
+    if role == Role.SYSADMIN and not is_sysadmin(user):
+        raise PermissionDenied("只有系统管理员可以授予系统管理员角色。")
+    if org_unit.level not in ROLE_LEVELS[role]:
+        raise ValidationError({"org_unit": f"「{Role(role).label}」应绑定{ROLE_LEVEL_WORDS[role]}级单位，「{org_unit.display_name}」是{org_unit.get_level_display()}"})
+    if isinstance(area, str):
+        name = area.strip()
+        area = Area.objects.filter(town=org_unit, name=name).first() if name else None
+        if name and area is None:
+            raise ValidationError({"area": f"片区「{name}」不属于「{org_unit.display_name}」"})
+    if role == Role.AREA_LEADER and area is None:
+        raise ValidationError({"area": "包片领导须指定片区"})
+    if role != Role.AREA_LEADER and area is not None:
+        raise ValidationError({"area": "只有包片领导需要指定片区"})
+    if area is not None and area.town_id != org_unit.pk:
+        raise ValidationError({"area": f"片区「{area.name}」不属于「{org_unit.display_name}」"})
+    existing = RoleAssignment.objects.filter(user_id=person.user_id, role=role, org_unit=org_unit, area=area).first()
+    if existing and existing.active:
+        raise ValidationError({"role": f"「{person.name}」已拥有该角色"})
+    assignment = existing or RoleAssignment(user_id=person.user_id, role=role, org_unit=org_unit, area=area)
+    assignment.active = True
+    save_with_history(assignment, user)
+    return assignment
+
+
+@transaction.atomic
+def revoke_role(user, assignment: RoleAssignment) -> None:
+    if not covers(user, assignment.org_unit, Action.MANAGE_ACCOUNTS):
+        raise PermissionDenied("该角色绑定的单位不在您的账号管理范围内，不能撤销。")
+    if assignment.role == Role.SYSADMIN and not is_sysadmin(user):
+        raise PermissionDenied("只有系统管理员可以撤销系统管理员角色。")
+    if assignment.user_id == user.pk:
+        raise ValidationError({"role": "不能撤销自己的角色"})
+    delete_with_history(assignment, user)
