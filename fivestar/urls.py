@@ -16,6 +16,12 @@ urlpatterns = [
     path("orgs/", include("fivestar.orgs.urls")),
     path("people/", include("fivestar.people.urls")),
     path("imports/", include("fivestar.imports.urls")),
+    path("standards/", include("fivestar.standards.urls")),
+    path("indicators/", include("fivestar.indicators.urls")),
+    path("gap/", include("fivestar.standards.urls_gap")),
+    path("rating/", include("fivestar.rating.urls")),
+    path("public/", include("fivestar.rating.urls_public")),
+    path("inbox/", include("fivestar.inbox.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -81,6 +81,8 @@ def _zh(err: dict) -> str:
 
 from fivestar.orgs.api import router as orgs_router  # noqa: E402
 from fivestar.people.api import router as people_router  # noqa: E402
+from fivestar.standards.api import router as standards_router  # noqa: E402
 
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
+api.add_router("/", standards_router)

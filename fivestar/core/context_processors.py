@@ -13,6 +13,8 @@ def navigation(request):
         ("home", "首页", "/"),
         ("orgs:tree", "组织架构", "/orgs/"),
         ("people:list", "人员管理", "/people/"),
+        ("standards:list", "创建标准", "/standards/"),
+        ("indicators:list", "集体经济", "/indicators/"),
     ]
     if user.is_superuser or user_grants(user, Action.IMPORT_PEOPLE) or user_grants(user, Action.IMPORT_DIVISIONS):
         items.append(("imports:index", "数据导入", "/imports/"))

@@ -46,10 +46,11 @@ def client_fingerprint(ip: str, user_agent: str) -> str:
     return hashlib.sha256(f"{ip}|{user_agent}".encode()).hexdigest()
 
 
-def file_objection(rnd: Round, assessment: Assessment, reason: str, contact: str, client_hash: str) -> Objection:
+def file_objection(rnd: Round, assessment: Assessment, reason: str, contact: str, client_hash: str,
+                   today: datetime.date | None = None) -> Objection:
     if rnd.phase != Round.Phase.NOTICE:
         raise WorkflowError("该评星结果当前不在公示期，不能提出异议。")
-    if timezone.localdate() > rnd.notice_end:
+    if (today or timezone.localdate()) > rnd.notice_end:
         raise WorkflowError("公示期已结束，不能再提出异议。")
     if assessment.round_id != rnd.pk:
         raise WorkflowError("所选支部不在本次公示名单中。")

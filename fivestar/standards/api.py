@@ -1,0 +1,205 @@
+"""Frameworks over the API: list, detail (stars → standards → rules) and evaluate a set of results."""
+
+from typing import Any
+
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from .engine import gaps, validate_inputs
+from .engine import evaluate as run_evaluation
+from .models import FrameworkVersion
+from .selectors import get_version, versions
+
+router = Router(tags=["创建标准"])
+
+
+class FrameworkOut(Schema):
+    id: int
+    code: str
+    name: str
+    branch_type: str
+    version: str
+    issuer: str
+    status: str
+    status_name: str
+    org_unit: str | None
+    star_count: int
+    standard_count: int
+    rule_count: int
+    based_on: str | None
+    published_at: str | None
+
+
+class FrameworkPage(Schema):
+    items: list[FrameworkOut]
+    count: int
+
+
+class FrameworkFilters(Schema):
+    status: FrameworkVersion.Status | None = Field(None, description="draft 草稿 | published 已发布 | archived 已停用")
+    branch_type: str | None = Field(None, description="rural 农村 | community 社区")
+
+
+class ThresholdOut(Schema):
+    min: float
+    points: float
+
+
+class EvidenceOut(Schema):
+    kinds: list[str] = []
+    min_count: int | None = None
+    hint: str = ""
+
+
+class RuleOut(Schema):
+    code: str
+    text: str
+    kind: str
+    max: float
+    per_occurrence: float | None = None
+    thresholds: list[ThresholdOut] = []
+    unit: str | None = None
+    indicator: str | None = None
+    required: bool = False
+    veto: bool = False
+    na_allowed: bool = False
+    pass_mark: float
+    evidence: EvidenceOut | None = None
+
+
+class StandardOut(Schema):
+    code: str
+    name: str
+    rules: list[RuleOut]
+
+
+class StarOut(Schema):
+    code: str
+    name: str
+    order: int
+    pass_ratio: float | None = None
+    pass_score: float | None = None
+    requires: list[str] = []
+    max: float
+    standards: list[StandardOut]
+
+
+class FrameworkDetail(FrameworkOut):
+    stars: list[StarOut]
+
+
+class EvaluateIn(Schema):
+    results: dict[str, Any] = Field(default_factory=dict, description="细则编码 → 值：达标项 true/false，计分项、指标项为数值，扣分项为发生次数")
+    not_applicable: list[str] = Field(default_factory=list, description="标记为不适用的细则编码")
+    veto_events: list[str] = Field(default_factory=list, description="已记录否决事项的细则编码")
+    indicators: dict[str, Any] = Field(default_factory=dict, description="指标编码 → 数值，如 collective_income")
+
+
+class StarResultOut(Schema):
+    code: str
+    name: str
+    awarded: bool
+    qualified: bool
+    score: float
+    max: float
+    pass_mark: float
+    reasons: list[str]
+    missing_requires: list[str]
+
+
+class GapOut(Schema):
+    star_code: str
+    star_name: str
+    points_short: float
+    reachable: bool
+    notes: list[str]
+    blockers: list[str]
+    improvements: list[dict]
+
+
+class EvaluationOut(Schema):
+    framework: str
+    rating: int
+    awarded: list[str]
+    stars: list[StarResultOut]
+    gaps: list[GapOut]
+
+
+class FieldErrorOut(Schema):
+    field: str
+    message: str
+    type: str = ""
+
+
+class ValidationErrorOut(Schema):
+    detail: str
+    errors: list[FieldErrorOut]
+
+
+def _summary(v: FrameworkVersion) -> dict:
+    return {
+        "id": v.pk, "code": v.code, "name": v.name, "branch_type": v.branch_type, "version": v.version,
+        "issuer": v.issuer, "status": v.status, "status_name": v.get_status_display(),
+        "org_unit": v.org_unit.code if v.org_unit_id else None, "star_count": v.star_count,
+        "standard_count": v.standard_count, "rule_count": v.rule_count,
+        "based_on": v.based_on.code if v.based_on_id else None,
+        "published_at": v.published_at.isoformat() if v.published_at else None,
+    }
+
+
+def _rule(r) -> dict:
+    ev = r.evidence
+    return {
+        "code": r.code, "text": r.text, "kind": r.kind, "max": r.max, "per_occurrence": r.per_occurrence,
+        "thresholds": [{"min": t.min, "points": t.points} for t in r.thresholds], "unit": r.unit,
+        "indicator": r.indicator, "required": r.required, "veto": r.veto, "na_allowed": r.na_allowed,
+        "pass_mark": r.pass_mark,
+        "evidence": {"kinds": list(ev.kinds), "min_count": ev.min_count, "hint": ev.hint} if ev else None,
+    }
+
+
+@router.get("/frameworks", response=FrameworkPage, summary="创建标准版本列表")
+def list_frameworks(request, filters: FrameworkFilters = Query(...)):
+    qs = versions()
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.branch_type:
+        qs = qs.filter(branch_type=filters.branch_type)
+    items = [_summary(v) for v in qs]
+    return {"items": items, "count": len(items)}
+
+
+@router.get("/frameworks/{framework_id}", response=FrameworkDetail, summary="创建标准详情（星、标准、细则）")
+def get_framework(request, framework_id: int):
+    version = get_version(framework_id)
+    fw = version.compiled()
+    stars = [
+        {"code": s.code, "name": s.name, "order": s.order, "pass_ratio": s.pass_ratio, "pass_score": s.pass_score,
+         "requires": list(s.requires), "max": s.max_total,
+         "standards": [{"code": sd.code, "name": sd.name, "rules": [_rule(r) for r in sd.rules]} for sd in s.standards]}
+        for s in fw.stars
+    ]
+    return {**_summary(version), "stars": stars}
+
+
+@router.post("/frameworks/{framework_id}/evaluate", response={200: EvaluationOut, 422: ValidationErrorOut},
+             summary="按创建标准评星（计算各星得分、是否获得及差距）")
+def evaluate_framework(request, framework_id: int, payload: EvaluateIn):
+    fw = get_version(framework_id).compiled()
+    errors = validate_inputs(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators)
+    if errors:
+        return Status(422, {"detail": "填报数据校验未通过。",
+                            "errors": [{"field": e.field, "message": e.message, "type": "value_error"} for e in errors]})
+    ev = run_evaluation(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators, validate=False)
+    report = gaps(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators,
+                  evaluation=ev, validate=False)
+    return Status(200, {
+        "framework": fw.code, "rating": ev.rating, "awarded": ev.awarded_codes,
+        "stars": [sr.to_dict() for sr in ev.stars],
+        "gaps": [{
+            "star_code": g.star_code, "star_name": g.star_name, "points_short": g.points_short,
+            "reachable": g.reachable, "notes": g.notes, "blockers": [b.message for b in g.blockers],
+            "improvements": [{"rule_code": i.rule_code, "action": i.action, "gain": i.gain, "mandatory": i.mandatory,
+                              "current": i.current, "target": i.target} for i in g.improvements],
+        } for g in report],
+    })

@@ -1,0 +1,141 @@
+"""Reads for the village 差距 page: which framework applies, the saved results, the indicator values,
+and the evaluation + gap analysis, in a fixed number of queries (never one per rule)."""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import F, Q
+
+from fivestar.indicators import registry
+from fivestar.orgs.models import Level, OrgUnit
+
+from .engine import evaluate, gaps
+from .models import BranchResult, FrameworkVersion
+
+_YEAR = re.compile(r"(20\d\d)")
+
+
+def ancestor_paths(unit: OrgUnit) -> list[str]:
+    """`/41/4109/410928/` → ['/41/', '/41/4109/', '/41/4109/410928/'] (the unit included)."""
+    codes = unit.path.strip("/").split("/")
+    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
+
+def framework_for(unit: OrgUnit) -> FrameworkVersion | None:
+    """The latest published framework for the village's branch type that applies where the village is."""
+    if unit.level != Level.VILLAGE or not unit.branch_type:
+        return None
+    return (
+        FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED, branch_type=unit.branch_type)
+        .filter(Q(org_unit__isnull=True) | Q(org_unit__path__in=ancestor_paths(unit)))
+        .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
+        .first()
+    )
+
+
+def indicator_year(fv: FrameworkVersion) -> int:
+    """The year whose indicators a framework version reads: the year in its version (or code)."""
+    for text in (fv.version, fv.code):
+        match = _YEAR.search(text or "")
+        if match:
+            return int(match.group(1))
+    return date.today().year - 1
+
+
+def branch_result_for(unit: OrgUnit, fv: FrameworkVersion) -> BranchResult | None:
+    return BranchResult.objects.filter(org_unit=unit, framework=fv).select_related("updated_by", "updated_by__person").first()
+
+
+def indicator_values(unit: OrgUnit, fv: FrameworkVersion) -> dict[str, float]:
+    return registry.values_for(unit, indicator_year(fv))
+
+
+@dataclass
+class Answers:
+    """What the form holds: engine inputs, the raw text per field (to re-render), and errors per field."""
+
+    results: dict = field(default_factory=dict)
+    not_applicable: list = field(default_factory=list)
+    na_reasons: dict = field(default_factory=dict)
+    veto_events: list = field(default_factory=list)
+    raw: dict = field(default_factory=dict)
+    errors: dict = field(default_factory=dict)
+
+    def add_error(self, name: str, message: str) -> None:
+        self.errors.setdefault(name, []).append(message)
+
+    @property
+    def error_count(self) -> int:
+        return sum(len(v) for v in self.errors.values())
+
+
+def raw_of(rule, value) -> str:
+    """The text an input shows for a stored value."""
+    if value is None:
+        return ""
+    if rule.kind == "check":
+        return "1" if value is True else "0"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value)
+
+
+def answers_from_stored(framework, stored: BranchResult | None) -> Answers:
+    """Saved results as form answers; results of indicator-bound rules are ignored (the indicator is read)."""
+    answers = Answers()
+    if stored is None:
+        return answers
+    rules = framework.rules_by_code
+    for code, value in (stored.results or {}).items():
+        rule = rules.get(code)
+        if rule is None or rule.indicator:
+            continue
+        answers.results[code] = value
+        answers.raw[f"r-{code}"] = raw_of(rule, value)
+    answers.not_applicable = [c for c in stored.not_applicable or [] if c in rules and rules[c].na_allowed]
+    answers.na_reasons = {c: (stored.na_reasons or {}).get(c, "") for c in answers.not_applicable}
+    answers.veto_events = [c for c in stored.veto_events or [] if c in rules and rules[c].veto]
+    return answers
+
+
+def assess(framework, answers: Answers, indicators: dict):
+    """(evaluation, gap report) of the answers; tolerant: invalid values count as not recorded."""
+    ev = evaluate(framework, answers.results, answers.not_applicable, answers.veto_events, indicators, validate=False)
+    return ev, gaps(framework, answers.results, evaluation=ev, validate=False)
+
+
+@dataclass
+class RuleRow:
+    rule: object
+    raw: str
+    na: bool
+    reason: str
+    veto_event: bool
+    points: float | None
+    errors: list
+    indicator_value: float | None = None
+
+
+def form_sections(framework, answers: Answers, evaluation, indicators: dict) -> list[dict]:
+    """Star → standard → rule rows, with the values to show and the points each rule earns now."""
+    na, vetoes = set(answers.not_applicable), set(answers.veto_events)
+    sections = []
+    for star, result in zip(framework.stars, evaluation.stars):
+        standards = []
+        for sd in star.standards:
+            rows = []
+            for rule in sd.rules:
+                code = rule.code
+                errors = [*answers.errors.get(f"r-{code}", []), *answers.errors.get(f"na-{code}", []),
+                          *answers.errors.get(f"nar-{code}", []), *answers.errors.get(f"veto-{code}", [])]
+                rows.append(RuleRow(
+                    rule=rule, raw=answers.raw.get(f"r-{code}", ""), na=code in na,
+                    reason=answers.na_reasons.get(code, ""), veto_event=code in vetoes,
+                    points=result.rule_scores.get(code), errors=errors,
+                    indicator_value=indicators.get(rule.indicator) if rule.indicator else None,
+                ))
+            standards.append({"standard": sd, "rules": rows, "error_count": sum(bool(r.errors) for r in rows)})
+        sections.append({"star": star, "result": result, "standards": standards,
+                         "error_count": sum(s["error_count"] for s in standards)})
+    return sections
