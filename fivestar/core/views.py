@@ -38,7 +38,7 @@ def home(request):
     if roles & {Role.VILLAGE_CADRE, Role.VILLAGE_LIAISON, Role.AREA_LEADER}:
         my_villages = list(units.filter(level=Level.VILLAGE).select_related("area")[:60])
     towns = []
-    if is_global(user) or roles & {Role.COUNTY_ADMIN, Role.SYSADMIN, Role.OBSERVER, Role.SUPERVISOR}:
+    if is_global(user) or roles & {Role.COUNTY_ADMIN, Role.SYSADMIN, Role.OBSERVER, Role.SUPERVISOR, Role.TOWN_ADMIN}:
         towns = list(
             units.filter(level=Level.TOWN)
             .annotate(villages=Count("children", filter=Q(children__level=Level.VILLAGE)))
@@ -85,6 +85,13 @@ MODEL_CHOICES = [
     ("people.roleassignment", "角色授权"),
     ("people.responsibility", "责任分工"),
     ("imports.batch", "数据导入"),
+    ("auth.user", "登录账号"),
+    ("indicators.collectiveincome", "村集体经济收入"),
+    ("standards.branchresult", "支部细则结果"),
+    ("standards.frameworkversion", "创建标准版本"),
+    ("rating.round", "评星周期"),
+    ("rating.starholding", "星级持有"),
+    ("rating.vetoevent", "否决事项"),
 ]
 
 

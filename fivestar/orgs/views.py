@@ -1,7 +1,7 @@
 """Org tree, search, and unit pages (town, village). Every read goes through the user's scope."""
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, When
 from django.shortcuts import render
 
 from fivestar.core.pagination import paginate
@@ -11,6 +11,8 @@ from fivestar.people.models import Duty, Person, Position, Responsibility
 
 from . import selectors
 from .models import Area, Level, OrgUnit
+
+POSITION_ORDER = [Position.SECRETARY, Position.DIRECTOR, Position.VILLAGE_CADRE, Position.PARTY_MEMBER]
 
 
 @login_required
@@ -67,7 +69,8 @@ def unit_detail(request, code):
         children = children.annotate(secretary=_secretary_name(), liaison=_liaison_name())
         context["areas"] = Area.objects.filter(town=unit).annotate(village_count=Count("villages")).order_by("name")
         context["category_counts"] = dict(
-            children.order_by().values_list("category").annotate(n=Count("id")).values_list("category", "n")
+            OrgUnit.objects.visible_to(user).filter(parent=unit, level=Level.VILLAGE).order_by()
+            .values_list("category").annotate(n=Count("id")).values_list("category", "n")
         )
     q = request.GET.get("q", "").strip()
     if q:
@@ -79,7 +82,11 @@ def unit_detail(request, code):
 
 def village_context(user, village: OrgUnit) -> dict:
     """Everything the village page shows, in a fixed number of queries whatever the village's size."""
-    people = Person.objects.visible_to(user).filter(org_unit__path__startswith=village.path).select_related("org_unit", "user").order_by("position", "name")
+    rank = Case(*[When(position=p, then=i) for i, p in enumerate(POSITION_ORDER)], default=len(POSITION_ORDER), output_field=IntegerField())
+    people = (
+        Person.objects.visible_to(user).filter(org_unit__path__startswith=village.path, active=True)
+        .select_related("org_unit", "user").annotate(rank=rank).order_by("rank", "name")
+    )
     duties = (
         Responsibility.objects.filter(Q(org_unit__path__startswith=village.path) | Q(area_id=village.area_id, duty=Duty.AREA) if village.area_id else Q(org_unit__path__startswith=village.path))
         .select_related("person", "org_unit", "area")
