@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from fivestar.inbox.services import unread_count
+
 from .roles import Action
 from .scoping import user_grants
 
@@ -15,6 +17,7 @@ def navigation(request):
         ("people:list", "人员管理", "/people/"),
         ("standards:list", "创建标准", "/standards/"),
         ("indicators:list", "集体经济", "/indicators/"),
+        ("rating:rounds", "评星定级", "/rating/"),
     ]
     if user.is_superuser or user_grants(user, Action.IMPORT_PEOPLE) or user_grants(user, Action.IMPORT_DIVISIONS):
         items.append(("imports:index", "数据导入", "/imports/"))
@@ -29,4 +32,5 @@ def navigation(request):
         "nav_items": nav,
         "user_display_name": person.name if person else (user.get_full_name() or user.username),
         "user_roles": list(user.role_assignments.select_related("org_unit", "area").filter(active=True)),
+        "inbox_unread": unread_count(user),
     }

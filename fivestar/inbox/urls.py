@@ -1,2 +1,10 @@
+from django.urls import path
+
+from . import views
+
 app_name = "inbox"
-urlpatterns = []
+urlpatterns = [
+    path("", views.inbox, name="list"),
+    path("<int:pk>/", views.open_notification, name="open"),
+    path("read-all/", views.mark_all_read, name="mark_all_read"),
+]

@@ -142,6 +142,10 @@ SIMPLE_HISTORY_REVERT_DISABLED = True
 
 PAGE_SIZE = 50
 
+# Behind a trusted reverse proxy, take the client address for rate limits (public objections) from the
+# right-most X-Forwarded-For entry; never enable it when clients can reach gunicorn directly.
+USE_X_FORWARDED_FOR = os.environ.get("USE_X_FORWARDED_FOR", "0") == "1"
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -78,5 +78,8 @@ class VetoEvent(models.Model):
         verbose_name_plural = "否决事项"
         ordering = ["-occurred_on", "-id"]
 
+    def __str__(self):
+        return f"{self.org_unit.display_name} {self.rule_code}（{self.occurred_on:%Y-%m-%d}）"
+
     def org_path_for_audit(self) -> str:
         return self.org_unit.path

@@ -30,11 +30,14 @@ def evaluate_assessment(assessment: Assessment, indicators: dict | None = None, 
     return evaluation
 
 
-def progress_by_star(assessment: Assessment, framework) -> list[dict]:
+def progress_by_star(assessment: Assessment, framework, indicators: dict | None = None) -> list[dict]:
+    """Rules done per star; with `indicators`, a rule bound to a recorded indicator counts as done."""
     values = assessment.effective_answers(assessment.round.levels)
+    indicators = indicators or {}
     rows = []
     for star in framework.stars:
         codes = [r.code for r in star.rules]
-        done = sum(1 for c in codes if values.get(c) is not None or c in assessment.not_applicable)
+        bound = {r.code for r in star.rules if r.indicator and indicators.get(r.indicator) is not None}
+        done = sum(1 for c in codes if values.get(c) is not None or c in assessment.not_applicable or c in bound)
         rows.append({"code": star.code, "name": star.name, "done": done, "total": len(codes)})
     return rows

@@ -1,5 +1,6 @@
 """Evidence uploads: type and size checked by content (not by name), images reduced for display."""
 
+import datetime
 import hashlib
 import io
 import os
@@ -8,6 +9,7 @@ import filetype
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..models import Assessment, AssessmentEvent, Evidence
@@ -62,6 +64,18 @@ def _thumbnail(data: bytes, name: str) -> bytes:
         raise WorkflowError(f"图片「{name}」已损坏或不是有效的图片，请重新拍摄或选择。") from exc
 
 
+def _captured_at(data: bytes):
+    """When a photo was taken, from its EXIF (DateTimeOriginal, else DateTime), as local time; None if absent."""
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            exif = img.getexif()
+            text = exif.get_ifd(0x8769).get(36867) or exif.get(306)
+        taken = datetime.datetime.strptime(str(text).strip("\x00 "), "%Y:%m:%d %H:%M:%S")
+    except (TypeError, ValueError, OSError, SyntaxError, UnidentifiedImageError):
+        return None
+    return timezone.make_aware(taken)
+
+
 def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> Evidence:
     name = os.path.basename(getattr(upload, "name", "") or "未命名")[:200]
     if upload.size > MAX_BYTES:
@@ -75,7 +89,8 @@ def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> 
     thumb = _thumbnail(data, name) if mime in IMAGE_TYPES else None
     sha = hashlib.sha256(data).hexdigest()
     evidence = Evidence(org_unit=org_unit, kind=kind, original_name=name, content_type=mime, extension=ext,
-                        size=len(data), sha256=sha, uploaded_by=user, description=description[:200])
+                        size=len(data), sha256=sha, uploaded_by=user, description=description[:200],
+                        captured_at=_captured_at(data) if thumb else None)
     evidence.file.save(f"{sha}{ext}", ContentFile(data), save=False)
     if thumb:
         evidence.thumbnail.save(f"{sha}.jpg", ContentFile(thumb), save=False)

@@ -25,6 +25,10 @@ def take_snapshot(assessment: Assessment, user, level: str) -> dict:
     }
 
 
+def _shown(value) -> str:
+    return {True: "是", False: "否", None: "未填"}.get(value, str(value)) if isinstance(value, (bool, type(None))) else str(value)
+
+
 def differences(assessment: Assessment) -> list[str]:
     """Human-readable differences between the current state and the approved snapshot."""
     snap = assessment.approved_snapshot
@@ -38,7 +42,7 @@ def differences(assessment: Assessment) -> list[str]:
     values = assessment.effective_answers(assessment.round.levels)
     for code in sorted(set(values) | set(snap.get("values", {}))):
         if values.get(code) != snap.get("values", {}).get(code):
-            diffs.append(f"细则 {code} 由 {snap.get('values', {}).get(code)} 改为 {values.get(code)}")
+            diffs.append(f"细则 {code} 由 {_shown(snap.get('values', {}).get(code))} 改为 {_shown(values.get(code))}")
     if sorted(assessment.not_applicable) != snap.get("not_applicable", []):
         diffs.append("不适用细则有变化")
     current_evidence = {code: sorted(ids) for code, ids in assessment.evidence.items()}

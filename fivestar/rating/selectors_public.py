@@ -1,0 +1,107 @@
+"""Reads behind the public notice (公示) pages: no user, so everything is narrowed by the round's token and scope."""
+
+from django.conf import settings
+from django.http import Http404
+
+from fivestar.orgs.models import Level, OrgUnit
+
+from .models import Assessment, Round, RoundResult, RoundTownStats
+from .services.notice import client_fingerprint
+
+RATING_LABELS = {0: "未评星", 1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
+
+
+def rating_label(value) -> str:
+    try:
+        return RATING_LABELS.get(int(value), f"{value}星")
+    except (TypeError, ValueError):
+        return ""
+
+
+def issuer_for(scope: OrgUnit) -> str:
+    """The Party body that issues results for a round over `scope` (镇党委 / 县、市、省委组织部)."""
+    if scope.level >= Level.TOWN:
+        return f"中共{scope.display_name}委员会"
+    return f"中共{scope.display_name}委组织部"
+
+
+def round_by_token(token: str) -> Round:
+    rnd = Round.objects.select_related("scope").filter(public_token=token).first()
+    if rnd is None or rnd.phase in (Round.Phase.DRAFT, Round.Phase.OPENING):
+        raise Http404("公示不存在")
+    return rnd
+
+
+def town_in_round(rnd: Round, code: str) -> OrgUnit:
+    town = OrgUnit.objects.filter(code=code, level=Level.TOWN, path__startswith=rnd.scope.path).first()
+    if town is None:
+        raise Http404("该乡镇不在本次评星范围内")
+    return town
+
+
+def town_stats(rnd: Round) -> list[RoundTownStats]:
+    """Per-town counts from the pre-aggregated table, with the number at each rating."""
+    rows = list(RoundTownStats.objects.filter(round=rnd).select_related("town").order_by("town__code"))
+    for row in rows:
+        row.ratings = [(RATING_LABELS[r], row.by_rating.get(str(r), 0)) for r in range(5, 0, -1) if row.by_rating.get(str(r))]
+    return rows
+
+
+def _star_names(rnd: Round) -> dict[str, list[tuple[str, str]]]:
+    """Branch type → [(star code, name)] in the framework's order."""
+    names = {}
+    for branch_type in ("rural", "community"):
+        framework = rnd.framework_for(branch_type)
+        names[branch_type] = [(s.code, s.name) for s in framework.compiled().stars] if framework else []
+    return names
+
+
+def _stars(names, branch_type: str, codes) -> list[dict]:
+    held = set(codes or [])
+    return [{"code": code, "name": name} for code, name in names.get(branch_type or "rural", names["rural"]) if code in held]
+
+
+def notice_rows(rnd: Round, town: OrgUnit) -> list[dict]:
+    """One row per branch of the town under notice: what each branch is proposed to be recognised as."""
+    names = _star_names(rnd)
+    assessments = (
+        Assessment.objects.filter(round=rnd, org_unit__parent=town)
+        .select_related("org_unit")
+        .only("id", "rating", "awarded", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
+        .order_by("org_unit__code")
+    )
+    return [
+        {"id": a.pk, "unit": a.org_unit, "rating": a.rating, "rating_label": rating_label(a.rating), "stars": _stars(names, a.org_unit.branch_type, a.awarded)}
+        for a in assessments
+    ]
+
+
+def recognised_rows(rnd: Round, town: OrgUnit) -> list[dict]:
+    names = _star_names(rnd)
+    results = (
+        RoundResult.objects.filter(round=rnd, org_unit__parent=town)
+        .select_related("org_unit")
+        .only("id", "rating", "awarded", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
+        .order_by("org_unit__code")
+    )
+    return [
+        {"id": r.pk, "unit": r.org_unit, "rating": r.rating, "rating_label": rating_label(r.rating), "stars": _stars(names, r.org_unit.branch_type, r.awarded)}
+        for r in results
+    ]
+
+
+def client_ip(request) -> str:
+    """The client's address: REMOTE_ADDR, or the address our own proxy appended to X-Forwarded-For.
+
+    X-Forwarded-For is honoured only when settings.USE_X_FORWARDED_FOR is true (a trusted proxy in front);
+    its right-most entry is the one that proxy added, the rest can be forged by the client.
+    """
+    if getattr(settings, "USE_X_FORWARDED_FOR", False):
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def fingerprint(request) -> str:
+    return client_fingerprint(client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])

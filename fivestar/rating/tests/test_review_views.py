@@ -1,0 +1,311 @@
+"""Review pages: the town list (constant queries, bulk actions), the reviewer's page, permissions."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from fivestar.core.roles import Role
+from fivestar.orgs.models import Level, OrgUnit
+from fivestar.rating.models import Assessment, AssessmentEvent, Status
+from fivestar.rating.services import approve, attach, populate_round, save_answers, store_evidence, submit
+from tests.factories import user_with_role
+
+from .conftest import full_marks
+from .images import jpeg_bytes
+
+RULE = "paf-01-03"
+
+
+def _submitted(a, user=None):
+    """Fill every rule with full marks, attach evidence where needed, submit for 平安法治星."""
+    user = user or _sysadmin()
+    a = save_answers(a, user, "village", values=full_marks(a.framework), expected_version=a.version)
+    fw = a.framework.compiled()
+    needing = [r.code for r in fw.rules_by_code.values() if r.evidence and r.evidence.min_count]
+    for i in range(3):
+        item = store_evidence(a.org_unit, user, SimpleUploadedFile(f"证明{i}.jpg", jpeg_bytes(seed=i, size=(80, 60))), "photo")
+        a = attach(a, user, item, needing)
+    return submit(a, user, ["paf", "cyxw"])
+
+
+def _sysadmin():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username="sys")
+
+
+def _assessment(rnd, village):
+    return Assessment.objects.select_related("org_unit", "round", "framework").get(round=rnd, org_unit=village)
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# ---- the town list --------------------------------------------------------------------------------------
+
+
+def _grow(world, start, stop):
+    for i in range(start, stop):
+        OrgUnit.objects.create(code=f"410928103{300 + i}", name=f"测试{i}村委会", level=Level.VILLAGE, parent=world.town)
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+@pytest.mark.django_db
+def test_town_list_answers_with_a_constant_number_of_queries(world, make_round, login):
+    rnd = make_round()
+    _submitted(_assessment(rnd, world.village))
+    client = login(world.users["town_admin"])
+    url = f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/"
+    few, response = _count(client, url)
+    assert len(response.context["items"]) == 3
+    _grow(world, 0, 37)
+    populate_round(rnd.pk)
+    Assessment.objects.filter(round=rnd, org_unit__code__startswith="4109281033").update(status=Status.SUBMITTED, applied_stars=["paf"], submitted_at=timezone.now())
+    many, response = _count(client, url)
+    assert len(response.context["items"]) == 40
+    assert many == few, f"{few} queries for 3 villages, {many} for 40"
+    submitted = login(world.users["town_admin"]).get(url + "?status=submitted")
+    assert len(submitted.context["items"]) == 38
+    assert {t["value"]: t["count"] for t in submitted.context["tabs"]}["submitted"] == 38
+
+
+@pytest.mark.django_db
+def test_town_list_shows_status_progress_rating_and_applied_stars(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    page = login(world.users["town_admin"]).get(f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/").content.decode()
+    assert f'data-testid="status-{world.village.code}">已提交<' in page
+    assert "产业兴旺星、平安法治星" in page  # in the framework's order
+    assert f'data-testid="select-{world.village.code}"' in page and f'data-testid="select-{world.sibling.code}"' not in page
+    assert f"{a.progress_done}/{a.progress_total}" in page and "镇级初审" in page
+    # The other town's admin cannot open this town's list.
+    other_admin = user_with_role("bgq", Role.TOWN_ADMIN, world.other_town)
+    assert login(other_admin).get(f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_bulk_approve_processes_eligible_rows_and_reports_the_others(world, make_round, login):
+    rnd = make_round()
+    first, second = _submitted(_assessment(rnd, world.village)), _submitted(_assessment(rnd, world.sibling))
+    untouched = _assessment(rnd, world.community)
+    client = login(world.users["town_admin"])
+    url = f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/"
+    response = client.post(url, {"action": "approve", "ids": [first.pk, second.pk, untouched.pk]}, follow=True)
+    msgs = _messages(response)
+    assert any(m.startswith("已审核通过 2 个") and "西辛庄村" in m and "庆南村" in m for m in msgs)
+    assert any("龙鑫苑社区" in m and "未开始" in m for m in msgs)
+    assert Assessment.objects.get(pk=first.pk).status == Status.TOWN_APPROVED
+    assert Assessment.objects.get(pk=untouched.pk).status == Status.NOT_STARTED
+    assert AssessmentEvent.objects.filter(assessment=first, action="approve", level="town", user=world.users["town_admin"]).exists()
+
+    # Now the county acts on them (only the town-approved ones).
+    county = login(world.users["county_admin"])
+    page = county.get(url).content.decode()
+    assert f'data-testid="select-{world.village.code}"' in page and f'data-testid="select-{world.community.code}"' not in page
+    response = county.post(url, {"action": "approve", "ids": [first.pk]}, follow=True)
+    assert Assessment.objects.get(pk=first.pk).status == Status.COUNTY_APPROVED
+    assert any("已审核通过 1 个：西辛庄村" in m for m in _messages(response))
+
+
+@pytest.mark.django_db
+def test_bulk_return_needs_a_comment_and_sends_it(world, make_round, login):
+    rnd = make_round()
+    first, second = _submitted(_assessment(rnd, world.village)), _submitted(_assessment(rnd, world.sibling))
+    client = login(world.users["supervisor"])
+    url = f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/"
+    response = client.post(url, {"action": "return", "ids": [first.pk, second.pk], "comment": " "}, follow=True)
+    assert "批量退回须填写退回意见。" in _messages(response)
+    assert Assessment.objects.get(pk=first.pk).status == Status.SUBMITTED
+    response = client.post(url, {"action": "return", "ids": [first.pk, second.pk], "comment": "请补充三会一课记录"}, follow=True)
+    assert any(m.startswith("已退回修改 2 个") for m in _messages(response))
+    returned = Assessment.objects.get(pk=second.pk)
+    assert returned.status == Status.RETURNED and returned.return_comments[0]["comment"] == "请补充三会一课记录"
+    assert returned.return_comments[0]["level"] == "town" and returned.return_comments[0]["by"] == "supervisor"
+    # Nobody else's rows can be slipped in: the other town's assessment id is ignored and reported.
+    foreign = _assessment(rnd, world.other_village)
+    response = client.post(url, {"action": "approve", "ids": [foreign.pk]}, follow=True)
+    assert any("不存在或不在您的管辖范围内" in m for m in _messages(response))
+    assert login(world.users["village_cadre"]).post(url, {"action": "approve", "ids": [first.pk]}).status_code == 403
+
+
+# ---- the reviewer's page --------------------------------------------------------------------------------
+
+
+def _review_url(a):
+    return f"/rating/assessments/{a.pk}/review/"
+
+
+@pytest.mark.django_db
+def test_review_page_shows_values_evidence_and_placeholder(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    response = login(world.users["town_admin"]).get(_review_url(a))
+    page = response.content.decode()
+    assert response.status_code == 200 and response.context["acting"] == "town"
+    assert "督导问题（督导模块上线后显示）" in page and "您正在以<strong>镇级初审</strong>身份办理" in page
+    assert 'data-testid="approve"' in page and 'data-testid="return-form"' in page and f'data-testid="change-form-{RULE}"' in page
+    evidence_id = a.evidence["zbgy-01-01"][0]
+    assert f'href="/rating/evidence/{evidence_id}/"' in page and f'src="/rating/evidence/{evidence_id}/thumb/"' in page
+    assert response.context["applied"] == ["产业兴旺星", "平安法治星"] and a.rating == 5
+
+
+@pytest.mark.django_db
+def test_review_change_needs_a_reason_and_is_logged(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    client = login(world.users["town_admin"])
+    post = {"level": "town", "rule": RULE, "value": "false", "reason": "", "version": a.version}
+    response = client.post(f"{_review_url(a)}change/", post)
+    assert response.status_code == 400 and response.context["form_state"]["error"] == "审核改动须填写理由。"
+    assert 'data-testid="change-error">审核改动须填写理由。' in response.content.decode()
+    assert Assessment.objects.get(pk=a.pk).reviews == {}
+    response = client.post(f"{_review_url(a)}change/", {**post, "value": "abc"})
+    assert response.status_code == 400
+
+    response = client.post(f"{_review_url(a)}change/", {**post, "reason": "现场核查发现安全隐患台账缺失"})
+    assert response.status_code == 302 and response["Location"].endswith(f"#rule-{RULE}")
+    a.refresh_from_db()
+    assert a.reviews == {"town": {RULE: False}}
+    page = client.get(_review_url(a)).content.decode()
+    assert f'data-testid="changed-town-{RULE}">' in page and f'data-testid="counted-{RULE}"><span class="d-sm-none text-muted small fw-normal">采用值：</span>否' in page
+    log = client.get(_review_url(a)).context["events"]
+    change = [e for e in log if e["action"] == "审核改值"][-1]
+    assert (change["user"], change["level"], change["rule"], change["old"], change["new"], change["reason"]) == (
+        "town", "镇级初审", RULE, "是", "否", "现场核查发现安全隐患台账缺失")
+    assert "现场核查发现安全隐患台账缺失" in page
+
+
+@pytest.mark.django_db
+def test_stale_version_gets_a_conflict_message_and_keeps_the_input(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    first = login(world.users["town_admin"]).get(_review_url(a)).context
+    loaded_version, loaded_event = first["a"].version, first["last_event"]
+    save_answers(a, world.users["supervisor"], "town", values={"paf-01-01": False}, reason="督导员现场核查", expected_version=loaded_version)
+
+    client = login(world.users["town_admin"])
+    response = client.post(f"{_review_url(a)}change/", {
+        "level": "town", "rule": RULE, "value": "false", "reason": "我的理由", "version": loaded_version, "last_event": loaded_event})
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "保存冲突：在您编辑期间，他人已修改本申报" in page
+    changes = response.context["conflict"]["changes"]
+    assert [(c["rule"], c["old"], c["new"], c["by"], c["reason"]) for c in changes] == [("paf-01-01", "是", "否", "supervisor", "督导员现场核查")]
+    assert 'value="我的理由"' in page and f'<details open>' in page
+    # The re-rendered form carries the current version, so saving again works.
+    assert response.context["a"].version == loaded_version + 1
+    assert Assessment.objects.get(pk=a.pk).reviews["town"] == {"paf-01-01": False}
+
+
+@pytest.mark.django_db
+def test_county_acts_only_on_town_approved(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    county = login(world.users["county_admin"])
+    response = county.get(_review_url(a))
+    assert response.context["acting"] is None and 'data-testid="not-your-turn"' in response.content.decode()
+    assert "等待镇级初审" in response.content.decode() and 'data-testid="approve"' not in response.content.decode()
+    response = county.post(f"{_review_url(a)}approve/", {"level": "county"}, follow=True)
+    assert any("不在本级审核环节" in m for m in _messages(response))
+    assert county.post(f"{_review_url(a)}approve/", {"level": "town"}).status_code == 403
+
+    login(world.users["town_admin"]).post(f"{_review_url(a)}approve/", {"level": "town"})
+    county = login(world.users["county_admin"])
+    assert county.get(_review_url(a)).context["acting"] == "county"
+    response = county.post(f"{_review_url(a)}change/", {"level": "county", "rule": RULE, "value": "false", "reason": "县级抽查", "version": Assessment.objects.get(pk=a.pk).version})
+    assert response.status_code == 302
+    response = county.post(f"{_review_url(a)}approve/", {"level": "county"}, follow=True)
+    a.refresh_from_db()
+    assert a.status == Status.COUNTY_APPROVED and a.approved_snapshot["level"] == "county"
+    assert any("县级审核通过，拟评" in m for m in _messages(response))
+
+
+@pytest.mark.django_db
+def test_reopen_needs_a_reason_and_changes_show_against_the_snapshot(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    client = login(world.users["town_admin"])
+    client.post(f"{_review_url(a)}approve/", {"level": "town"})
+    response = client.get(_review_url(a))
+    assert response.context["reopen_level"] == "town" and 'data-testid="reopen-form"' in response.content.decode()
+    assert f'data-testid="change-form-{RULE}"' not in response.content.decode()  # locked
+
+    response = client.post(f"{_review_url(a)}reopen/", {"level": "town", "reason": "  "}, follow=True)
+    assert "重新打开须填写理由。" in _messages(response)
+    assert Assessment.objects.get(pk=a.pk).status == Status.TOWN_APPROVED
+    response = client.post(f"{_review_url(a)}reopen/", {"level": "town", "reason": "群众反映需复核"}, follow=True)
+    a.refresh_from_db()
+    assert a.status == Status.SUBMITTED and "已重新打开，退回镇级初审环节。" in _messages(response)
+    assert 'data-testid="modified-banner"' not in response.content.decode()
+
+    client.post(f"{_review_url(a)}change/", {"level": "town", "rule": RULE, "value": "false", "reason": "复核发现问题", "version": a.version})
+    page = client.get(_review_url(a)).content.decode()
+    assert 'data-testid="modified-banner"' in page and "审核通过后已修改" in page
+    assert f"细则 {RULE} 由 是 改为 否" in page and "town（镇级初审）审核通过时保存的快照" in page
+    town_list = client.get(f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/").content.decode()
+    assert f'data-testid="modified-{world.village.code}"' in town_list
+    log = client.get(_review_url(a)).context["events"]
+    reopen_row = next(e for e in log if e["action"] == "重新打开")
+    assert reopen_row["reason"] == "群众反映需复核" and reopen_row["user"] == "town" and "镇级初审通过" in reopen_row["old"]
+
+
+@pytest.mark.django_db
+def test_return_with_general_and_per_rule_comments(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    client = login(world.users["town_admin"])
+    response = client.post(f"{_review_url(a)}return/", {"level": "town", "comment": ""}, follow=True)
+    assert "退回修改须填写意见。" in _messages(response)
+    response = client.post(f"{_review_url(a)}return/", {"level": "town", "comment": "请补充材料", f"rc-{RULE}": "台账照片不清晰", "rc-nonsense": "x", "rc-paf-01-01": " "}, follow=True)
+    a.refresh_from_db()
+    assert a.status == Status.RETURNED and a.return_comments[0]["rules"] == {RULE: "台账照片不清晰"}
+    page = response.content.decode()
+    assert "已退回西辛庄村修改，附 1 条细则意见。" in page and "退回意见：请补充材料" in page
+    assert f'data-testid="rule-comment-{RULE}"' in page and "台账照片不清晰" in page
+
+
+@pytest.mark.django_db
+def test_permissions_per_role(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    # Observer (county): sees everything, acts on nothing.
+    observer = login(world.users["observer"])
+    response = observer.get(_review_url(a))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="read-only"' in page
+    assert 'data-testid="approve"' not in page and "change-form" not in page and "reopen-form" not in page
+    assert observer.post(f"{_review_url(a)}approve/", {"level": "town"}).status_code == 403
+    assert observer.post(f"{_review_url(a)}change/", {"level": "town", "rule": RULE, "value": "false", "reason": "x", "version": a.version}).status_code == 403
+    assert observer.get(f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/").context["actionable"] is False
+    # Village secretary: may read their own assessment, not review it.
+    secretary = login(world.users["village_cadre"])
+    assert 'data-testid="approve"' not in secretary.get(_review_url(a)).content.decode()
+    assert secretary.post(f"{_review_url(a)}approve/", {"level": "town"}).status_code == 403
+    assert secretary.post(f"{_review_url(a)}return/", {"level": "town", "comment": "x"}).status_code == 403
+    sibling = _assessment(rnd, world.sibling)
+    assert secretary.get(_review_url(sibling)).status_code == 404
+    # Another town's admin: not even visible.
+    other_admin = login(user_with_role("bgq", Role.TOWN_ADMIN, world.other_town))
+    assert other_admin.get(_review_url(a)).status_code == 404
+    assert other_admin.post(f"{_review_url(a)}approve/", {"level": "town"}).status_code == 404
+    assert Assessment.objects.get(pk=a.pk).status == Status.SUBMITTED
+    # An unknown level is a bad request, not a crash.
+    assert login(world.users["town_admin"]).post(f"{_review_url(a)}approve/", {"level": "village"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_changing_a_locked_assessment_is_refused_with_a_visible_message(world, make_round, login):
+    rnd = make_round()
+    a = approve(_submitted(_assessment(rnd, world.village)), world.users["town_admin"], "town")
+    response = login(world.users["town_admin"]).post(f"{_review_url(a)}change/", {"level": "town", "rule": RULE, "value": "false", "reason": "改", "version": a.version})
+    assert response.status_code == 400 and 'data-testid="action-error"' in response.content.decode()
+    assert "不在本级审核环节" in response.context["form_state"]["error"]

@@ -1,0 +1,134 @@
+"""The village secretary's self-assessment (村级自评): my assessments, the fill page, per-rule saves over htmx,
+confirming carried-forward answers, submitting. Thin: reads in selectors_village, writes in services."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_POST
+
+from . import selectors_village as sel
+from .forms_village import linked_details, parse_rule, parse_stars, parse_version, plain_details
+from .services import ConflictError, WorkflowError, confirm_carried, save_answers, submit
+from .services.evaluation import indicators_for
+
+T = "rating/village/"
+
+
+def _is_htmx(request) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+@login_required
+def my_assessments(request):
+    rows = list(sel.my_assessments(request.user))
+    for a in rows:
+        a.percent = round(a.progress_done * 100 / a.progress_total) if a.progress_total else 0
+        a.can_edit, _ = sel.editability(request.user, a)
+    context = {"page_title": "我的自评申报", "rows": rows, "breadcrumbs": [{"label": "首页", "url": "/"}, {"label": "我的自评申报"}]}
+    return render(request, T + "list.html", context)
+
+
+def _page(request, a, **extra):
+    context = sel.page_context(request.user, a)
+    context.update(
+        page_title=f"{a.org_unit.display_name} · {a.round.name}自评",
+        breadcrumbs=[{"label": "我的自评申报", "url": reverse("rating:my_assessments")}, {"label": f"{a.org_unit.display_name} · {a.round.name}"}],
+        **extra,
+    )
+    return render(request, T + "fill.html", context)
+
+
+@login_required
+@gzip_page  # ~200 rules: the HTML shrinks about tenfold for phones (Django pads gzip output against BREACH)
+def assessment_page(request, pk):
+    return _page(request, sel.get_assessment(request.user, pk))
+
+
+def _live_parts(a, framework, indicators):
+    """What every write re-renders out of band: the version, the live summary, the progress bars."""
+    lv = sel.live(a, framework, indicators)
+    return {"a": a, "framework": framework, "live": lv, "default_stars": lv.awarded_codes, "oob": True}
+
+
+@login_required
+@require_POST
+@gzip_page  # the live summary and gap list ride along with every save
+def save_rule(request, pk, code):
+    a = sel.get_assessment(request.user, pk)
+    framework = a.framework.compiled()
+    rule = framework.rules_by_code.get(code)
+    if rule is None:
+        raise Http404("没有该细则")
+    form = parse_rule(a, rule, request.POST)
+    conflict = []
+    if not form.errors and form.changes_anything:
+        try:
+            a = save_answers(a, request.user, "village", values=form.values, notes=form.notes, not_applicable=form.not_applicable,
+                             cleared_na=form.cleared_na, expected_version=parse_version(request.POST))
+        except ConflictError as exc:
+            form.errors.append(exc.message)
+            others = [c for c in exc.changes if c["by"] != request.user.username]
+            conflict = (others or exc.changes)[-5:]  # what others changed; own changes only if a response was lost
+            a = sel.get_assessment(request.user, pk)  # the current state, so the next save can go through
+        except WorkflowError as exc:
+            form.errors.extend(plain_details(exc.details) or [exc.message])
+    indicators = indicators_for(a)
+    context = _live_parts(a, framework, indicators)
+    view = sel.rule_view(a, rule, context["live"].scores, indicators, {}, sel.rule_comments(a))
+    view.raw, view.na, view.na_reason, view.note = form.raw, form.na, form.na_reason, form.note
+    view.errors, view.conflict, view.saved = form.errors, conflict, not form.errors
+    context.update(r=view, can_edit=sel.editability(request.user, a)[0])
+    return render(request, T + "_rule_saved.html", context)
+
+
+@login_required
+@require_POST
+@gzip_page
+def confirm(request, pk):
+    a = sel.get_assessment(request.user, pk)
+    codes = [c for c in request.POST.getlist("codes") if c in a.to_confirm]
+    error = ""
+    try:
+        a = confirm_carried(a, request.user, codes)
+    except WorkflowError as exc:
+        error = exc.message
+    if not _is_htmx(request):
+        (messages.error if error else messages.success)(request, error or f"已确认沿用 {len(codes)} 条细则。")
+        return redirect("rating:assessment", pk=a.pk)
+    framework = a.framework.compiled()
+    indicators = indicators_for(a)
+    context = _live_parts(a, framework, indicators)
+    evidence, comments = sel.evidence_map(a), sel.rule_comments(a)
+    views = [sel.rule_view(a, framework.rules_by_code[c], context["live"].scores, indicators, evidence, comments) for c in codes]
+    touched = {framework.rules_by_code[c].standard_code for c in codes}
+    standards = [{"standard": sd, "carried": [r.code for r in sd.rules if r.code in a.to_confirm]}
+                 for star in framework.stars for sd in star.standards if sd.code in touched]
+    context.update(rules=views, standards=standards, error=error, can_edit=True, confirmed_message=f"已确认沿用 {len(codes)} 条细则。")
+    return render(request, T + "_confirmed.html", context)
+
+
+@login_required
+@require_POST
+def submit_assessment(request, pk):
+    a = sel.get_assessment(request.user, pk)
+    framework = a.framework.compiled()
+    stars = parse_stars(framework, request.POST)
+    try:
+        submit(a, request.user, stars)
+    except WorkflowError as exc:
+        failure = {"message": exc.message, "details": linked_details(framework, exc.details), "stars": stars}
+        if not _is_htmx(request):
+            return _page(request, a, submit_failure=failure)
+        context = _live_parts(a, framework, indicators_for(a))
+        context.update(submit_failure=failure, can_edit=True, oob=False)
+        return render(request, T + "_submit.html", context)
+    messages.success(request, "已提交自评申报，等待镇级初审。提交后不能再修改，如需修改请联系镇级审核人员退回。")
+    url = reverse("rating:assessment", args=[a.pk])
+    if _is_htmx(request):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
