@@ -86,7 +86,8 @@ def village_history(village: OrgUnit) -> dict:
     for (at, by), group in withdrawals.items():
         lost = [h.star_name for h in group]
         timeline.append({"at": at, "kind": "withdrawn", "title": f"摘星：{'、'.join(lost)}", "stars": [], "gained": [],
-                         "lost": lost, "reason": group[0].lost_reason, "by": by})
+                         "lost": lost, "reason": next((h.lost_reason for h in group if h.lost_reason.startswith("一票否决")), group[0].lost_reason),
+                         "by": by})
     timeline.sort(key=lambda e: e["at"], reverse=True)
     return {
         "active": active, "rating": len(active), "rating_label": rating_label(len(active)), "holdings": holdings,

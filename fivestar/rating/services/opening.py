@@ -1,6 +1,7 @@
 """Creating and opening rounds. Opening runs in the background and carries each branch's previous
 results forward as a baseline "to confirm", so nobody retypes what has not changed."""
 
+import datetime
 import secrets
 
 from django.db import transaction
@@ -11,7 +12,7 @@ from fivestar.core.scoping import covers
 from fivestar.indicators.registry import values_for_many
 from fivestar.orgs.models import Level, OrgUnit
 
-from ..models import Assessment, AssessmentEvent, Round, Status
+from ..models import Assessment, AssessmentEvent, Round, Status, VetoEvent
 from ..stats import refresh_round_stats
 from .errors import WorkflowError
 from .evaluation import evaluate_assessment
@@ -71,6 +72,19 @@ def _previous_assessments(rnd: Round, unit_ids: list[int]) -> dict[int, Assessme
     return latest
 
 
+def _veto_rules(rnd: Round, unit_ids: list[int]) -> dict[int, set[str]]:
+    """Veto events that fall in this round: from the end of the previous round's period (so nothing
+    recorded between two rounds is missed) or this round's start, whichever is earlier."""
+    start = rnd.period_start
+    if rnd.previous_id:
+        start = min(start, rnd.previous.period_end + datetime.timedelta(days=1))
+    rules: dict[int, set[str]] = {}
+    rows = VetoEvent.objects.filter(org_unit_id__in=unit_ids, occurred_on__gte=start, occurred_on__lte=rnd.period_end)
+    for unit_id, code in rows.values_list("org_unit_id", "rule_code"):
+        rules.setdefault(unit_id, set()).add(code)
+    return rules
+
+
 def _carry(previous: Assessment | None, framework, levels_of_previous) -> dict:
     if previous is None:
         return {}
@@ -105,6 +119,7 @@ def populate_round(round_id: int) -> int:
         ids = [unit_id for unit_id, _ in batch]
         existing = set(Assessment.objects.filter(round=rnd, org_unit_id__in=ids).values_list("org_unit_id", flat=True))
         previous = _previous_assessments(rnd, ids)
+        vetoes = _veto_rules(rnd, ids)
         indicators = values_for_many(ids, rnd.year)
         rows = []
         for unit_id, branch_type in batch:
@@ -115,6 +130,7 @@ def populate_round(round_id: int) -> int:
             prev = previous.get(unit_id)
             carried = _carry(prev, compiled[kind], prev.round.levels if prev else [])
             a = Assessment(round=rnd, org_unit_id=unit_id, framework=fw_row, **carried)
+            a.veto_events = sorted(c for c in vetoes.get(unit_id, ()) if c in compiled[kind].rules_by_code)
             a.round = rnd
             evaluate_assessment(a, indicators.get(unit_id, {}), framework=compiled[kind])
             rows.append(a)

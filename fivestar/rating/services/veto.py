@@ -58,7 +58,10 @@ def record_veto(village, user, rule_code: str, occurred_on, description: str, ev
         withdrawn = []
         for holding in StarHolding.objects.filter(org_unit=village, star_code__in=_dependents(framework, star.code), lost_at__isnull=True):
             holding.lost_at = now
-            holding.lost_reason = f"一票否决（摘星）：{rule.text}。{description.strip()}"[:300]
+            if holding.star_code == star.code:
+                holding.lost_reason = f"一票否决（摘星）：{rule.text}。{description.strip()}"[:300]
+            else:
+                holding.lost_reason = f"因{star.name}被一票否决摘除，依赖该星的{holding.star_name}同时失去。"[:300]
             holding._history_user = user
             holding.save()
             withdrawn.append(holding.star_name)

@@ -150,7 +150,7 @@ def _history_world(world, make_round):
     record_veto(world.village, world.users["town_admin"], veto_rule, datetime.date.today(), "村内发生一起刑事案件")
     interim = make_round(kind="interim", previous=annual, name="2023年第一次动态评星")
     approve_all(world, interim, overrides={world.village.code: WEAK_WMXF})
-    # The veto predates this round, so its assessment does not carry it: state the outcome directly.
+    # The veto is carried into this round; 文明幸福星 is also weak, so state the outcome exactly.
     Assessment.objects.filter(round=interim, org_unit=world.village).update(awarded=["cyxw", "stjy"], rating=2)
     from fivestar.rating.services import start_notice
 

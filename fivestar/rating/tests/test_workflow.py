@@ -204,3 +204,24 @@ def test_stage_permissions(world, make_round):
     other = Assessment.objects.get(round=rnd, org_unit=world.other_village)
     with pytest.raises(WorkflowError):
         save_answers(other, world.users["village_cadre"], "village", values={"paf-01-01": True})
+
+
+@pytest.mark.django_db
+def test_a_veto_recorded_between_rounds_denies_the_star_in_the_next_round(world, make_round):
+    rnd = make_round()
+    for a in Assessment.objects.filter(round=rnd):
+        a = _fill(a, world.users["sysadmin"])
+        approve(approve(submit(a, world.users["sysadmin"], ["paf"]), world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
+    rnd = start_notice(rnd, world.users["county_admin"])
+    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    paf = rnd.rural_framework.compiled().stars_by_code["paf"]
+    veto_rule = next(r.code for r in paf.rules if r.veto)
+    record_veto(world.village, world.users["town_admin"], veto_rule, datetime.date.today(), "两轮之间发生刑事案件")
+    zbgy = StarHolding.objects.get(org_unit=world.village, star_code="zbgy", lost_at__isnull=False)
+    assert zbgy.lost_reason == "因平安法治星被一票否决摘除，依赖该星的支部过硬星同时失去。"
+
+    interim = make_round(kind="interim", previous=rnd, name="下一轮动态评星")
+    a = Assessment.objects.get(round=interim, org_unit=world.village)
+    assert a.veto_events == [veto_rule]
+    assert "paf" not in a.awarded and "zbgy" not in a.awarded
+    assert "paf" in Assessment.objects.get(round=interim, org_unit=world.sibling).awarded
