@@ -41,7 +41,7 @@ def api_token(db):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    # Never `playwright install`: drive the distribution's Chromium.
+    # No browser download here: drive the distribution's Chromium at /usr/bin/chromium.
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS, "headless": True}
 
 
