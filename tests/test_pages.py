@@ -22,3 +22,9 @@ def test_village_page_lists_the_secretary_first_and_hides_inactive_people(world,
     page = login(world.users["village_cadre"]).get("/orgs/410928103205/").content.decode()
     assert page.index("赵书记") < page.index("阿党员")
     assert "钱离任" not in page
+
+
+@pytest.mark.django_db
+def test_home_offers_self_assessment_only_to_those_who_fill_it(world, login):
+    assert 'data-testid="home-my-assessments"' in login(world.users["village_cadre"]).get("/").content.decode()
+    assert 'data-testid="home-my-assessments"' not in login(world.users["observer"]).get("/").content.decode()

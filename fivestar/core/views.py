@@ -9,8 +9,8 @@ from fivestar.people.models import Person
 
 from .models import AuditEvent
 from .pagination import paginate
-from .roles import Role
-from .scoping import is_global
+from .roles import Action, Role
+from .scoping import is_global, user_grants
 
 
 def _primary_units(user):
@@ -53,6 +53,7 @@ def home(request):
         "towns": towns,
         "recent": AuditEvent.objects.visible_to(user).select_related("user", "org_unit")[:8],
         "is_global": is_global(user),
+        "can_self_assess": bool(user_grants(user, Action.SELF_ASSESS)),
     }
     return render(request, "core/home.html", context)
 

@@ -200,7 +200,7 @@ def test_stale_version_gets_a_conflict_message_and_keeps_the_input(world, make_r
     assert "保存冲突：在您编辑期间，他人已修改本申报" in page
     changes = response.context["conflict"]["changes"]
     assert [(c["rule"], c["old"], c["new"], c["by"], c["reason"]) for c in changes] == [("paf-01-01", "是", "否", "supervisor", "督导员现场核查")]
-    assert 'value="我的理由"' in page and f'<details open>' in page
+    assert 'value="我的理由"' in page and '<details open>' in page
     # The re-rendered form carries the current version, so saving again works.
     assert response.context["a"].version == loaded_version + 1
     assert Assessment.objects.get(pk=a.pk).reviews["town"] == {"paf-01-01": False}

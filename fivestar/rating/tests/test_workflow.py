@@ -116,7 +116,7 @@ def test_concurrent_review_edits_conflict_instead_of_overwriting(world, make_rou
 @pytest.mark.django_db
 def test_locking_reopening_and_modified_since_approval(world, make_round):
     rnd = make_round()
-    town, county = world.users["town_admin"], world.users["county_admin"]
+    town = world.users["town_admin"]
     a = _fill(Assessment.objects.get(round=rnd, org_unit=world.village), world.users["village_cadre"])
     a = approve(submit(a, world.users["village_cadre"], ["paf"]), town, "town")
     with pytest.raises(WorkflowError, match="不在本级审核环节"):
