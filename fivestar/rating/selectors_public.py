@@ -65,7 +65,7 @@ def notice_rows(rnd: Round, town: OrgUnit) -> list[dict]:
     """One row per branch of the town under notice: what each branch is proposed to be recognised as."""
     names = _star_names(rnd)
     assessments = (
-        Assessment.objects.filter(round=rnd, org_unit__parent=town)
+        Assessment.objects.filter(round=rnd, town=town)
         .select_related("org_unit")
         .only("id", "rating", "awarded", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
         .order_by("org_unit__code")

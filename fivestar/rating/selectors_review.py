@@ -142,7 +142,7 @@ def level_for(status: str, levels: list[str]) -> str | None:
 def town_assessments(user, rnd: Round, town: OrgUnit, status: str = ""):
     """The town's villages in this round, without the large JSON columns: one query, any town size."""
     qs = (
-        Assessment.objects.visible_to(user).filter(round=rnd, org_unit__parent=town)
+        Assessment.objects.visible_to(user).filter(round=rnd, town=town)
         .select_related("org_unit")
         .defer("answers", "notes", "reviews", "evidence", "approved_snapshot", "star_scores", "not_applicable", "to_confirm", "return_comments")
         .order_by("org_unit__code")

@@ -8,7 +8,7 @@ from .models import Assessment, RoundTownStats
 
 
 def refresh_town_stats(round_id: int, town_id: int) -> RoundTownStats:
-    rows = Assessment.objects.filter(round_id=round_id, org_unit__parent_id=town_id)
+    rows = Assessment.objects.filter(round_id=round_id, town_id=town_id)
     by_status = dict(rows.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n"))
     by_rating = {str(k): v for k, v in rows.order_by().values_list("rating").annotate(n=Count("id")).values_list("rating", "n")}
     stats, _ = RoundTownStats.objects.update_or_create(
@@ -22,7 +22,7 @@ def refresh_round_stats(round_id: int):
     grouped = (
         Assessment.objects.filter(round_id=round_id)
         .order_by()
-        .values_list("org_unit__parent_id", "status", "rating")
+        .values_list("town_id", "status", "rating")
         .annotate(n=Count("id"))
     )
     towns: dict[int, dict] = {}

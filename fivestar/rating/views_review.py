@@ -79,7 +79,7 @@ def _bulk(request, rnd, town, levels):
         messages.error(request, "批量退回须填写退回意见。")
         return
     chosen = (
-        Assessment.objects.visible_to(user).filter(round=rnd, org_unit__parent=town, pk__in=ids)
+        Assessment.objects.visible_to(user).filter(round=rnd, town=town, pk__in=ids)
         .select_related("org_unit", "round").order_by("org_unit__code")
     )
     done, failed = [], 0

@@ -38,6 +38,8 @@ VILLAGE_EDITABLE = {Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED}
 class Assessment(models.Model):
     round = models.ForeignKey(Round, verbose_name="评星周期", on_delete=models.CASCADE, related_name="assessments")
     org_unit = models.ForeignKey(OrgUnit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="assessments")
+    # The branch's town, copied at opening: a town's rows are one indexed lookup at province scale.
+    town = models.ForeignKey(OrgUnit, verbose_name="乡镇", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     framework = models.ForeignKey(FrameworkVersion, verbose_name="创建标准", on_delete=models.PROTECT, related_name="+")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True)
     # rule code → value as the village entered it; per review level, the values that level changed.
@@ -69,7 +71,7 @@ class Assessment(models.Model):
         verbose_name = "评星申报"
         verbose_name_plural = "评星申报"
         constraints = [models.UniqueConstraint(fields=["round", "org_unit"], name="assessment_unique_per_round")]
-        indexes = [models.Index(fields=["round", "status"])]
+        indexes = [models.Index(fields=["round", "status"]), models.Index(fields=["round", "town", "status"])]
 
     def __str__(self):
         return f"{self.org_unit.display_name} · {self.round.name}"

@@ -112,24 +112,24 @@ def populate_round(round_id: int) -> int:
     created = 0
     last_id = 0
     while True:
-        batch = list(branches.filter(id__gt=last_id).order_by("id").values_list("id", "branch_type")[:BATCH])
+        batch = list(branches.filter(id__gt=last_id).order_by("id").values_list("id", "branch_type", "parent_id")[:BATCH])
         if not batch:
             break
         last_id = batch[-1][0]
-        ids = [unit_id for unit_id, _ in batch]
+        ids = [unit_id for unit_id, _, _ in batch]
         existing = set(Assessment.objects.filter(round=rnd, org_unit_id__in=ids).values_list("org_unit_id", flat=True))
         previous = _previous_assessments(rnd, ids)
         vetoes = _veto_rules(rnd, ids)
         indicators = values_for_many(ids, rnd.year)
         rows = []
-        for unit_id, branch_type in batch:
+        for unit_id, branch_type, town_id in batch:
             if unit_id in existing:
                 continue
             kind = "community" if branch_type == "community" and "community" in compiled else "rural"
             fw_row = rnd.community_framework if kind == "community" else rnd.rural_framework
             prev = previous.get(unit_id)
             carried = _carry(prev, compiled[kind], prev.round.levels if prev else [])
-            a = Assessment(round=rnd, org_unit_id=unit_id, framework=fw_row, **carried)
+            a = Assessment(round=rnd, org_unit_id=unit_id, town_id=town_id, framework=fw_row, **carried)
             a.veto_events = sorted(c for c in vetoes.get(unit_id, ()) if c in compiled[kind].rules_by_code)
             a.round = rnd
             evaluate_assessment(a, indicators.get(unit_id, {}), framework=compiled[kind])
