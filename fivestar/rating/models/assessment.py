@@ -7,7 +7,6 @@ round copies one row per branch, and the engine reads the row without joins.
 from django.conf import settings
 from django.db import models
 
-from fivestar.core.fields import BulkJSONField
 from fivestar.core.scoping import ScopedQuerySet
 from fivestar.orgs.models import OrgUnit
 from fivestar.standards.models import FrameworkVersion
@@ -44,7 +43,7 @@ class Assessment(models.Model):
     framework = models.ForeignKey(FrameworkVersion, verbose_name="创建标准", on_delete=models.PROTECT, related_name="+")
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.NOT_STARTED, db_index=True)
     # rule code → value as the village entered it; per review level, the values that level changed.
-    answers = BulkJSONField("自评结果", default=dict, blank=True)
+    answers = models.JSONField("自评结果", default=dict, blank=True)
     notes = models.JSONField("说明", default=dict, blank=True)
     not_applicable = models.JSONField("不适用（细则→理由）", default=dict, blank=True)
     reviews = models.JSONField("审核改动（层级→细则→值）", default=dict, blank=True)
