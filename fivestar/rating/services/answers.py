@@ -115,8 +115,9 @@ def confirm_carried(assessment: Assessment, user, codes: list[str]) -> Assessmen
         if not confirmed:
             return current
         current.to_confirm = [c for c in current.to_confirm if c not in confirmed]
+        evaluate_assessment(current, indicators_for(current))  # confirmed rules now count as done
         current.version += 1
         current.updated_by = user
-        current.save(update_fields=["to_confirm", "version", "updated_by", "updated_at"])
+        current.save(update_fields=["to_confirm", "progress_done", "progress_total", "version", "updated_by", "updated_at"])
         AssessmentEvent.objects.bulk_create([AssessmentEvent(assessment=current, user=user, level="village", action=AssessmentEvent.Action.CONFIRM, rule_code=c) for c in confirmed])
     return current

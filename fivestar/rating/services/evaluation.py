@@ -23,7 +23,7 @@ def evaluate_assessment(assessment: Assessment, indicators: dict | None = None, 
     assessment.rating = evaluation.rating
     assessment.awarded = list(evaluation.awarded_codes)
     assessment.star_scores = {s.code: {"score": s.score, "max": s.max, "pass_mark": s.pass_mark, "awarded": s.awarded} for s in evaluation.stars}
-    answered = set(values) | set(na)
+    answered = (set(values) | set(na)) - set(assessment.to_confirm)  # carried forward, not yet confirmed: not done
     indicator_rules = {r.code for r in framework.rules_by_code.values() if r.indicator and r.indicator in indicators}
     assessment.progress_done = len((answered | indicator_rules) & set(framework.rules_by_code))
     assessment.progress_total = len(framework.rules_by_code)
@@ -38,6 +38,7 @@ def progress_by_star(assessment: Assessment, framework, indicators: dict | None 
     for star in framework.stars:
         codes = [r.code for r in star.rules]
         bound = {r.code for r in star.rules if r.indicator and indicators.get(r.indicator) is not None}
-        done = sum(1 for c in codes if values.get(c) is not None or c in assessment.not_applicable or c in bound)
+        pending = set(assessment.to_confirm)
+        done = sum(1 for c in codes if c not in pending and (values.get(c) is not None or c in assessment.not_applicable or c in bound))
         rows.append({"code": star.code, "name": star.name, "done": done, "total": len(codes)})
     return rows

@@ -225,3 +225,18 @@ def test_a_veto_recorded_between_rounds_denies_the_star_in_the_next_round(world,
     assert a.veto_events == [veto_rule]
     assert "paf" not in a.awarded and "zbgy" not in a.awarded
     assert "paf" in Assessment.objects.get(round=interim, org_unit=world.sibling).awarded
+
+
+@pytest.mark.django_db
+def test_carried_answers_count_as_progress_only_once_confirmed(world, make_round):
+    rnd = make_round()
+    for a in Assessment.objects.filter(round=rnd):
+        a = _fill(a, world.users["sysadmin"])
+        approve(approve(submit(a, world.users["sysadmin"], ["paf"]), world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
+    rnd = start_notice(rnd, world.users["county_admin"])
+    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    interim = make_round(kind="interim", previous=rnd, name="进度测试")
+    a = Assessment.objects.get(round=interim, org_unit=world.village)
+    assert a.to_confirm and a.progress_done < a.progress_total
+    a = confirm_carried(a, world.users["village_cadre"], list(a.to_confirm))
+    assert Assessment.objects.get(pk=a.pk).progress_done == a.progress_total
