@@ -2,8 +2,6 @@
 
 from django.db.models import Count
 
-from fivestar.orgs.models import OrgUnit
-
 from .models import Assessment, RoundTownStats
 
 
@@ -36,6 +34,3 @@ def refresh_round_stats(round_id: int):
         [RoundTownStats(round_id=round_id, town_id=t, **v) for t, v in towns.items() if t is not None], batch_size=2000
     )
 
-
-def town_of(assessment) -> int | None:
-    return assessment.org_unit.parent_id if isinstance(assessment.org_unit, OrgUnit) else None
