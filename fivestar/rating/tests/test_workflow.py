@@ -31,6 +31,17 @@ def _fill(a, user):
     return _evidence_for_all(a, user)
 
 
+def _recognise_all(world, rnd, fill=True):
+    """Every branch (filled, or its carried answers confirmed) through both reviews, notice and recognition."""
+    admin, county = world.users["sysadmin"], world.users["county_admin"]
+    for a in Assessment.objects.filter(round=rnd):
+        a = _fill(a, admin) if fill else confirm_carried(a, admin, list(a.to_confirm))
+        approve(approve(submit(a, admin, ["paf"]), admin, "town"), admin, "county")
+    rnd = start_notice(rnd, county)
+    recognise(rnd, county, today=rnd.notice_end)
+    return rnd
+
+
 @pytest.mark.django_db
 def test_opening_creates_one_assessment_per_branch(world, make_round):
     rnd = make_round()
@@ -135,13 +146,7 @@ def test_veto_event_withdraws_star_and_dependents_at_once_and_notifies(world, ma
 
     liaison_person = Person.objects.create(org_unit=world.town, name="包村干部甲", gender="M", position="town_cadre", user=world.users["village_liaison"])
     Responsibility.objects.create(duty=Duty.VILLAGE, person=liaison_person, org_unit=world.village)
-    rnd = make_round()
-    for a in Assessment.objects.filter(round=rnd):
-        a = _fill(a, world.users["sysadmin"])
-        a = submit(a, world.users["sysadmin"], ["paf"])
-        approve(approve(a, world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
-    rnd = start_notice(rnd, world.users["county_admin"])
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    rnd = _recognise_all(world, make_round())
     assert StarHolding.objects.filter(org_unit=world.village, lost_at__isnull=True).count() == 5
 
     paf_rules = rnd.rural_framework.compiled().stars_by_code["paf"].rules
@@ -162,12 +167,7 @@ def test_veto_event_withdraws_star_and_dependents_at_once_and_notifies(world, ma
 
 @pytest.mark.django_db
 def test_interim_round_carries_forward_and_loses_stars_no_longer_met(world, make_round):
-    rnd = make_round()
-    for a in Assessment.objects.filter(round=rnd):
-        a = _fill(a, world.users["sysadmin"])
-        approve(approve(submit(a, world.users["sysadmin"], ["paf"]), world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
-    rnd = start_notice(rnd, world.users["county_admin"])
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    rnd = _recognise_all(world, make_round())
 
     interim = make_round(kind="interim", previous=rnd, name="2023年第一次动态评星")
     a = Assessment.objects.get(round=interim, org_unit=world.village)
@@ -178,11 +178,7 @@ def test_interim_round_carries_forward_and_loses_stars_no_longer_met(world, make
     a = confirm_carried(a, world.users["village_cadre"], list(a.to_confirm))
     a = save_answers(a, world.users["village_cadre"], "village", values={"wmxf-01-01": False, "wmxf-01-02": False, "wmxf-01-03": False, "wmxf-02-01": False}, expected_version=a.version)
     assert "wmxf" not in a.awarded
-    for other in Assessment.objects.filter(round=interim):
-        other = confirm_carried(other, world.users["sysadmin"], list(other.to_confirm))
-        approve(approve(submit(other, world.users["sysadmin"], ["paf"]), world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
-    interim = start_notice(interim, world.users["county_admin"])
-    recognise(interim, world.users["county_admin"], today=interim.notice_end)
+    _recognise_all(world, interim, fill=False)
     result = RoundResult.objects.get(round=interim, org_unit=world.village)
     assert "wmxf" in result.lost and "zbgy" in result.lost
     assert not StarHolding.objects.filter(org_unit=world.village, star_code="wmxf", lost_at__isnull=True).exists()
@@ -208,12 +204,7 @@ def test_stage_permissions(world, make_round):
 
 @pytest.mark.django_db
 def test_a_veto_recorded_between_rounds_denies_the_star_in_the_next_round(world, make_round):
-    rnd = make_round()
-    for a in Assessment.objects.filter(round=rnd):
-        a = _fill(a, world.users["sysadmin"])
-        approve(approve(submit(a, world.users["sysadmin"], ["paf"]), world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
-    rnd = start_notice(rnd, world.users["county_admin"])
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    rnd = _recognise_all(world, make_round())
     paf = rnd.rural_framework.compiled().stars_by_code["paf"]
     veto_rule = next(r.code for r in paf.rules if r.veto)
     record_veto(world.village, world.users["town_admin"], veto_rule, datetime.date.today(), "两轮之间发生刑事案件")
@@ -229,12 +220,7 @@ def test_a_veto_recorded_between_rounds_denies_the_star_in_the_next_round(world,
 
 @pytest.mark.django_db
 def test_carried_answers_count_as_progress_only_once_confirmed(world, make_round):
-    rnd = make_round()
-    for a in Assessment.objects.filter(round=rnd):
-        a = _fill(a, world.users["sysadmin"])
-        approve(approve(submit(a, world.users["sysadmin"], ["paf"]), world.users["sysadmin"], "town"), world.users["sysadmin"], "county")
-    rnd = start_notice(rnd, world.users["county_admin"])
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    rnd = _recognise_all(world, make_round())
     interim = make_round(kind="interim", previous=rnd, name="进度测试")
     a = Assessment.objects.get(round=interim, org_unit=world.village)
     assert a.to_confirm and a.progress_done < a.progress_total
