@@ -56,7 +56,7 @@ def _photo(text: str, seed: int) -> bytes:
 
 
 def _framework(branch_type: str) -> FrameworkVersion:
-    return FrameworkVersion.objects.filter(branch_type=branch_type, status=FrameworkVersion.Status.PUBLISHED).order_by("-published_at", "-id").first()
+    return FrameworkVersion.objects.latest_published(branch_type)
 
 
 def _answers_for(framework, wanted: set[str]) -> dict:

@@ -103,6 +103,12 @@ class OrgUnit(models.Model):
         self.fill_derived()
         super().save(*args, **kwargs)
 
+    @staticmethod
+    def paths_above(path: str) -> list[str]:
+        """`/41/4109/410928/` → ['/41/', '/41/4109/', '/41/4109/410928/'] (the unit itself included)."""
+        codes = path.strip("/").split("/")
+        return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+
     def ancestors(self):
         codes = [c for c in self.path.strip("/").split("/")][:-1]
         return OrgUnit.objects.filter(code__in=codes).order_by("level")

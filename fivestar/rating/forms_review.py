@@ -1,37 +1,20 @@
 """Reviewer input: a changed value per rule kind, per-rule return comments, and the veto form."""
 
-import math
-
 from django import forms
 from django.utils import timezone
 
 from fivestar.standards.models import FrameworkVersion
+from fivestar.standards.values import parse_rule_value
 
 RULE_COMMENT_PREFIX = "rc-"
 
 
 def parse_value(rule, raw: str):
     """The posted text as the engine's value for `rule`; ValueError with a Chinese message otherwise."""
-    raw = (raw or "").strip()
-    if raw == "":
+    value = parse_rule_value(rule, raw)
+    if value is None:
         raise ValueError("请填写改动后的值。")
-    if rule.kind == "check":
-        if raw not in ("true", "false"):
-            raise ValueError("请选择“是”或“否”。")
-        return raw == "true"
-    try:
-        number = float(raw)
-    except ValueError:
-        raise ValueError(f"「{raw}」不是有效的数值。") from None
-    if not math.isfinite(number):
-        raise ValueError(f"「{raw}」不是有效的数值。")
-    if rule.kind == "deduction":
-        if number < 0 or number != int(number):
-            raise ValueError("扣分项请填写发生次数（0 或正整数）。")
-        return int(number)
-    if rule.kind == "points" and not 0 <= number <= rule.max:
-        raise ValueError(f"得分应在 0 至 {rule.max:g} 之间。")
-    return int(number) if number == int(number) else number
+    return value
 
 
 def rule_comments_from(post, framework) -> dict[str, str]:
@@ -48,10 +31,7 @@ def rule_comments_from(post, framework) -> dict[str, str]:
 
 def published_framework_for(village):
     """The framework a veto is checked against: the latest published one of the village's branch type."""
-    return (
-        FrameworkVersion.objects.filter(branch_type=village.branch_type or "rural", status=FrameworkVersion.Status.PUBLISHED)
-        .order_by("-published_at", "-id").first()
-    )
+    return FrameworkVersion.objects.latest_published(village.branch_type, unit=village)
 
 
 class VetoForm(forms.Form):

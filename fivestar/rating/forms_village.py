@@ -1,11 +1,10 @@
 """Reading what the self-assessment page posts: one rule's value/note/不适用, evidence uploads, stars applied for.
 Every problem comes back as a Chinese sentence attached to the rule it belongs to."""
 
-import math
 import re
 from dataclasses import dataclass, field
 
-from fivestar.standards.engine.text import fmt
+from fivestar.standards.values import parse_rule_value
 
 from .models import Evidence
 
@@ -33,36 +32,13 @@ class RuleInput:
         return bool(self.values or self.notes or self.not_applicable or self.cleared_na)
 
 
-def _number(text: str):
-    text = text.replace("，", "").replace(",", "").strip()
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return int(value) if value.is_integer() and "e" not in text.lower() else value
-
-
 def parse_value(rule, text: str, errors: list):
     """The posted text as the value the engine expects, or None (nothing recorded / an error added)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    if rule.kind == "check":
-        if text in ("1", "0"):
-            return text == "1"
-        errors.append("请选择“达标”或“不达标”。")
-        return None
     try:
-        value = _number(text)
-    except ValueError:
-        errors.append(f"「{text}」不是有效的{'次数（非负整数）' if rule.kind == 'deduction' else '数字'}。")
+        return parse_rule_value(rule, text)
+    except ValueError as exc:
+        errors.append(str(exc))
         return None
-    if rule.kind == "deduction" and (isinstance(value, float) or value < 0):
-        errors.append(f"发生次数应为非负整数，现为 {fmt(value)}。")
-        return None
-    if rule.kind == "points" and not 0 <= value <= rule.max:
-        errors.append(f"得分 {fmt(value)} 超出范围，应在 0–{fmt(rule.max)} 分之间。")
-        return None
-    return value
 
 
 def parse_rule(a, rule, data) -> RuleInput:

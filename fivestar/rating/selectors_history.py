@@ -32,7 +32,7 @@ def _catalog(village: OrgUnit, rounds: list[Round]):
     """Star order and names, rule texts: from the frameworks the branch was rated on, else the latest published."""
     frameworks = [r.framework_for(village.branch_type) for r in rounds]
     if not frameworks:
-        latest = FrameworkVersion.objects.filter(branch_type=village.branch_type or "rural", status=FrameworkVersion.Status.PUBLISHED).order_by("-published_at", "-id").first()
+        latest = FrameworkVersion.objects.latest_published(village.branch_type, unit=village)
         frameworks = [latest] if latest else []
     order, names, rules = {}, {}, {}
     for row in reversed(frameworks):  # the newest framework wins

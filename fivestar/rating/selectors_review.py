@@ -22,8 +22,7 @@ def ancestor_paths(user, action: str = Action.VIEW) -> list[str]:
     """Paths of every unit above (and at) the user's grants: the rounds run over their units."""
     paths = set()
     for path, _area in user_grants(user, action):
-        codes = path.strip("/").split("/")
-        paths.update("/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes)))
+        paths.update(OrgUnit.paths_above(path))
     return sorted(paths)
 
 

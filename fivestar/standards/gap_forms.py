@@ -2,45 +2,20 @@
 and recorded veto events (`veto-<code>`). Values are checked by the engine's validate_inputs and every
 problem is attached, in Chinese, to the field it belongs to."""
 
-import math
-
 from .engine import validate_inputs
-from .engine.text import fmt
 from .gap_selectors import Answers
+from .values import parse_rule_value
 
 REASON_MAX = 200
 _FIELD_PREFIX = {"results": "r", "not_applicable": "na", "veto_events": "veto", "na_reasons": "nar"}
 
 
-def _number(text: str):
-    """`"3"` → 3, `"2.5"` → 2.5; ValueError for anything that is not a finite number."""
-    text = text.replace("，", ",").replace(",", "").strip()
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(text)
-    return int(value) if value.is_integer() and "e" not in text.lower() else value
-
-
 def _value(rule, text: str, answers: Answers):
-    name = f"r-{rule.code}"
-    if rule.kind == "check":
-        if text in ("1", "0"):
-            return text == "1"
-        answers.add_error(name, "请选择“达标”或“不达标”。")
-        return None
     try:
-        value = _number(text)
-    except ValueError:
-        unit = "次数（非负整数）" if rule.kind == "deduction" else "数字"
-        answers.add_error(name, f"「{text}」不是有效的{unit}。")
+        return parse_rule_value(rule, text)
+    except ValueError as exc:
+        answers.add_error(f"r-{rule.code}", str(exc))
         return None
-    if rule.kind == "deduction" and isinstance(value, float):
-        answers.add_error(name, f"发生次数应为非负整数，现为 {fmt(value)}。")
-        return None
-    if rule.kind == "deduction" and value < 0:
-        answers.add_error(name, "发生次数不能为负数。")
-        return None
-    return value
 
 
 def parse_answers(framework, data) -> Answers:

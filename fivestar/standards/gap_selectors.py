@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.db.models import F, Q
 
 from fivestar.indicators import registry
 from fivestar.orgs.models import Level, OrgUnit
@@ -16,22 +15,11 @@ from .models import BranchResult, FrameworkVersion
 _YEAR = re.compile(r"(20\d\d)")
 
 
-def ancestor_paths(unit: OrgUnit) -> list[str]:
-    """`/41/4109/410928/` → ['/41/', '/41/4109/', '/41/4109/410928/'] (the unit included)."""
-    codes = unit.path.strip("/").split("/")
-    return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-
-
 def framework_for(unit: OrgUnit) -> FrameworkVersion | None:
     """The latest published framework for the village's branch type that applies where the village is."""
     if unit.level != Level.VILLAGE or not unit.branch_type:
         return None
-    return (
-        FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED, branch_type=unit.branch_type)
-        .filter(Q(org_unit__isnull=True) | Q(org_unit__path__in=ancestor_paths(unit)))
-        .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk")
-        .first()
-    )
+    return FrameworkVersion.objects.latest_published(unit.branch_type, unit=unit)
 
 
 def indicator_year(fv: FrameworkVersion) -> int:

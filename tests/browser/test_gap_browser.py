@@ -62,7 +62,7 @@ def test_secretary_marks_answers_sees_the_preview_saves_and_reads_the_gap_list(l
     expect(page.get_by_test_id("preview-errors")).to_have_text("1 处填写有误")
     page.get_by_test_id("save-results").click()
     expect(page.get_by_test_id("form-errors")).to_contain_text("未保存")
-    expect(page.get_by_test_id("error-stjy-01-02")).to_contain_text("得分 9 超出范围 0–3")
+    expect(page.get_by_test_id("error-stjy-01-02")).to_contain_text("得分 9 超出范围，应在 0–3 分之间。")
     assert BranchResult.objects.get().rating == 2
     shot(page, "gap-phone-error")
 

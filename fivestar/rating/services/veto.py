@@ -39,9 +39,7 @@ def record_veto(village, user, rule_code: str, occurred_on, description: str, ev
         raise WorkflowError("请填写否决事项的情况说明。")
     if occurred_on > timezone.localdate():
         raise WorkflowError("发生日期不能晚于今天。")
-    framework_row = (
-        FrameworkVersion.objects.filter(branch_type=village.branch_type or "rural", status=FrameworkVersion.Status.PUBLISHED).order_by("-published_at", "-id").first()
-    )
+    framework_row = FrameworkVersion.objects.latest_published(village.branch_type, unit=village)
     if framework_row is None:
         raise WorkflowError("没有已发布的创建标准，无法记录否决事项。")
     framework = framework_row.compiled()

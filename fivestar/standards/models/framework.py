@@ -17,6 +17,16 @@ def checksum_of(data: dict) -> str:
     return hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
+class FrameworkVersionQuerySet(models.QuerySet):
+    def latest_published(self, branch_type: str, unit: OrgUnit | None = None) -> "FrameworkVersion | None":
+        """The version in force for a branch type (and, given a unit, one that applies where it is):
+        the most recently published one."""
+        qs = self.filter(branch_type=branch_type or "rural", status=FrameworkVersion.Status.PUBLISHED)
+        if unit is not None:
+            qs = qs.filter(models.Q(org_unit__isnull=True) | models.Q(org_unit__path__in=OrgUnit.paths_above(unit.path)))
+        return qs.order_by(models.F("published_at").desc(nulls_last=True), "-created_at", "-pk").first()
+
+
 class FrameworkVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
@@ -42,6 +52,7 @@ class FrameworkVersion(models.Model):
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="发布人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     history = HistoricalRecords(excluded_fields=["data"])
+    objects = FrameworkVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = "创建标准版本"

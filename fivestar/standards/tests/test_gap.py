@@ -135,10 +135,10 @@ def test_not_applicable_needs_a_reason_and_veto_events_deny_the_star(world, logi
 @pytest.mark.parametrize(
     "field,value,code,message",
     [
-        ("r-zbgy-01-03", "5", "zbgy-01-03", "得分 5 超出范围 0–3"),
+        ("r-zbgy-01-03", "5", "zbgy-01-03", "得分 5 超出范围，应在 0–3 分之间"),
         ("r-zbgy-01-03", "abc", "zbgy-01-03", "「abc」不是有效的数字"),
         ("r-zbgy-01-07", "1.5", "zbgy-01-07", "发生次数应为非负整数"),
-        ("r-zbgy-01-07", "-1", "zbgy-01-07", "发生次数不能为负数"),
+        ("r-zbgy-01-07", "-1", "zbgy-01-07", "发生次数应为非负整数，现为 -1"),
         ("r-zbgy-01-01", "2", "zbgy-01-01", "请选择“达标”或“不达标”"),
         ("na-cyxw-02-06", "1", "cyxw-02-06", "标记“不适用”须填写理由"),
         ("na-zbgy-01-01", "1", "zbgy-01-01", "不允许标记为“不适用”"),
