@@ -61,6 +61,9 @@ class Assessment(models.Model):
     approved_snapshot = models.JSONField("审核通过快照", default=dict, blank=True)
     modified_since_approval = models.BooleanField("审核通过后有改动", default=False)
     version = models.PositiveIntegerField("版本", default=1)
+    # rule code → the `version` this assessment reached when that rule's value, note or 不适用 last changed
+    # (at any level): a save conflicts only with a concurrent change to the rules it sends.
+    rule_versions = models.JSONField("细则版本", default=dict, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更新人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
