@@ -38,10 +38,12 @@ class Person(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="登录账号", null=True, blank=True, on_delete=models.SET_NULL, related_name="person")
     note = models.CharField("备注", max_length=200, blank=True)
     active = models.BooleanField("在职", default=True)
+    # Set by an administrator's password reset; the account must choose its own password before anything else.
+    must_change_password = models.BooleanField("须修改密码", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["created_at", "updated_at"])
+    history = HistoricalRecords(excluded_fields=["created_at", "updated_at", "must_change_password"])
     objects = ScopedQuerySet.as_manager()
 
     class Meta:
