@@ -3,10 +3,14 @@
 from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Status
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from fivestar.core.middleware import API_STATUS_MESSAGES
 
 from .auth import BearerToken
+from .errors import translate
 from .models import ApiToken
+from .parser import BodyNotJson, CleaningParser, InputRefused
 
 api = NinjaAPI(
     title="五星支部创建管理平台 API",
@@ -14,6 +18,7 @@ api = NinjaAPI(
     description="所有接口（除获取令牌外）需在请求头携带 `Authorization: Bearer <token>`，数据按账号角色的管辖范围过滤。",
     auth=BearerToken(),
     urls_namespace="api",
+    parser=CleaningParser(),
 )
 
 
@@ -52,37 +57,31 @@ def unauthorized(request, exc):
 
 @api.exception_handler(ValidationError)
 def invalid(request, exc):
-    errors = []
-    for err in exc.errors:
-        loc = [str(part) for part in err.get("loc", []) if part not in ("body", "payload", "query")]
-        errors.append({"field": ".".join(loc), "message": _zh(err), "type": err.get("type", "")})
-    return api.create_response(request, {"detail": "请求数据校验未通过。", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": "请求数据校验未通过。", "errors": [translate(e) for e in exc.errors]}, status=422)
 
 
-def _zh(err: dict) -> str:
-    kind = err.get("type", "")
-    messages = {
-        "missing": "缺少必填字段",
-        "int_parsing": "应为整数",
-        "float_parsing": "应为数字",
-        "bool_parsing": "应为 true 或 false",
-        "string_type": "应为字符串",
-        "json_invalid": "JSON 格式错误",
-        "literal_error": "取值不在允许范围内",
-        "enum": "取值不在允许范围内",
-        "greater_than_equal": "数值过小",
-        "less_than_equal": "数值过大",
-        "string_too_long": "内容过长",
-        "string_too_short": "内容过短",
-        "value_error": str(err.get("msg", "取值无效")).removeprefix("Value error, "),
-    }
-    return messages.get(kind, f"取值无效（{err.get('msg', '')}）")
+@api.exception_handler(HttpError)
+def http_error(request, exc):
+    """ninja wraps parser errors in a 400 "Cannot parse request body": say why, in Chinese."""
+    cause = exc.__cause__
+    if isinstance(cause, InputRefused):
+        error = {"field": cause.field, "message": cause.message, "type": cause.kind}
+        return api.create_response(request, {"detail": "请求数据校验未通过。", "errors": [error]}, status=422)
+    if isinstance(cause, BodyNotJson):
+        return api.create_response(request, {"detail": "请求体不是有效的 JSON，请检查格式（引号、逗号、括号）。"}, status=400)
+    message = str(exc)
+    if message.isascii():  # ninja's own English messages
+        message = API_STATUS_MESSAGES.get(exc.status_code, "请求无法处理。")
+    return api.create_response(request, {"detail": message}, status=exc.status_code)
 
 
 from fivestar.orgs.api import router as orgs_router  # noqa: E402
+
+from .account_api import router as account_router  # noqa: E402
 from fivestar.people.api import router as people_router  # noqa: E402
 from fivestar.standards.api import router as standards_router  # noqa: E402
 
+api.add_router("/", account_router)
 api.add_router("/", orgs_router)
 api.add_router("/", people_router)
 api.add_router("/", standards_router)

@@ -51,11 +51,13 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "fivestar.core.middleware.InputHygieneMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
+    "fivestar.core.password_middleware.ForcePasswordChangeMiddleware",
 ]
 
 ROOT_URLCONF = "fivestar.urls"
@@ -106,13 +108,21 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: 5 failures for one username from one address lock it for 15 minutes.
+# Login throttling (web login and POST /api/v1/auth/token), see fivestar.core.login_throttle: 5 failures
+# for one user name from one address, or 20 from one address whatever the user names, lock for 15 minutes.
+# Never by user name alone, so nobody can lock someone else's account from elsewhere.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AXES_ADDRESS_FAILURE_LIMIT", "20"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "fivestar.core.login_throttle.AddressAwareHandler"
+AXES_LOCKOUT_CALLABLE = "fivestar.core.login_throttle.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "fivestar.rating.selectors_public.client_ip"  # honours USE_X_FORWARDED_FOR like the rest
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# API tokens expire this many hours after they are issued (default 7 days).
+API_TOKEN_TTL_HOURS = float(os.environ.get("API_TOKEN_TTL_HOURS", "168"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
