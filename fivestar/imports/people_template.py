@@ -1,12 +1,11 @@
 """The Excel template for importing people and responsibility assignments (人员与责任分工导入模板)."""
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from fivestar.core.xlsx import save_workbook
 from fivestar.people.models import Duty, Gender, Position
 
 PEOPLE_SHEET = "人员"
@@ -88,6 +87,4 @@ def build_template() -> bytes:
         cells[0].font = Font(bold=True)
         cells[1].alignment = Alignment(wrap_text=True, vertical="top")
 
-    buffer = BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return save_workbook(wb)

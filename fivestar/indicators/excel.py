@@ -4,15 +4,18 @@ No database here: `read_workbook` returns raw rows and file-level problems; `imp
 checks the rows against the user's scope.
 """
 
-import io
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from fivestar.core.uploads import UploadRefused, read_upload
+from fivestar.core.xlsx import open_workbook, save_workbook
+
 SHEET = "集体经济收入"
 MAX_ROWS = 10000
+MAX_CELL_CHARS = 1000  # codes, names, amounts and a 200-character note: anything longer is not this template
 
 # (key, header, required column, width)
 COLUMNS = [
@@ -109,9 +112,7 @@ def build_template(rows: list[dict], year: int) -> bytes:
     for r, line in enumerate(INSTRUCTIONS, start=1):
         help_ws.cell(row=r, column=1, value=line).font = bold if r == 1 else Font()
     help_ws.column_dimensions["A"].width = 110
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return save_workbook(wb)
 
 
 def _norm(text) -> str:
@@ -134,9 +135,10 @@ def read_workbook(fileobj) -> Sheet:
     """Rows of the income sheet (named 集体经济收入, else the first), skipping blank lines."""
     sheet = Sheet()
     try:
-        wb = load_workbook(fileobj, read_only=True, data_only=True)
-    except Exception:  # zip, xml, or openpyxl errors: all mean "not a workbook we can read"
-        sheet.problems.append(Problem("无法读取该文件，请确认是 .xlsx 格式的 Excel 文件（可先下载模板）。"))
+        data = read_upload(fileobj)
+        wb = open_workbook(data, getattr(fileobj, "name", ""), max_cell_chars=MAX_CELL_CHARS, max_columns=50)
+    except UploadRefused as exc:  # wrong kind, empty, damaged, or over the limits: nothing is read
+        sheet.problems.append(Problem(str(exc)))
         return sheet
     try:
         ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]

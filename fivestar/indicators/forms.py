@@ -81,7 +81,8 @@ class IncomeFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要导入的 Excel 文件。"})
+    file = forms.FileField(label="Excel 文件（.xlsx）", allow_empty_file=True,  # refused when read, naming the file
+                           error_messages={"required": "请选择要导入的 Excel 文件。"})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,8 +90,6 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载模板）。")
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("文件超过 5 MB，请拆分后分批导入。")
-        return upload
+        return upload  # its kind is judged by content when it is read (an old .xls or a CSV is named as such)

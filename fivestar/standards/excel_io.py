@@ -6,12 +6,12 @@ errors are mapped back onto the cells they came from (see `problems.Source`).
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from fivestar.core.xlsx import save_workbook
 
 from . import excel_layout as L
 from . import labels
@@ -47,16 +47,11 @@ def export(data: dict) -> bytes:
     rules = wb.create_sheet(L.RULES)
     _table(rules, L.RULE_COLUMNS, rule_rows)
     _rule_validations(rules, len(rule_rows))
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return save_workbook(wb)
 
 
 def _put(ws, row: int, column: int, value):
-    cell = ws.cell(row=row, column=column, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text, never a formula
-    return cell
+    return ws.cell(row=row, column=column, value=value)  # save_workbook keeps formula-like text as text
 
 
 def _header(ws, headers, widths=None) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
-from openpyxl import load_workbook
+from fivestar.core.uploads import UploadRefused
+from fivestar.core.xlsx import open_workbook
 
 from . import excel_layout as L
 from . import labels
@@ -69,17 +68,20 @@ def read_source(content: bytes, filename: str) -> Source:
         ".rules": "该标准在「细则」工作表中没有任何细则",
         "stars": "「星」工作表中没有任何星",
     }
-    try:
-        wb = load_workbook(BytesIO(content), data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable upload is the same problem for the user
-        source.problems.append(source.problem(f"不是有效的 Excel（.xlsx）文件，请用导入模板另存为 .xlsx 后再导入（{type(exc).__name__}）"))
+    try:  # kind, zip sizes, cell lengths and sheet sizes are checked before openpyxl parses anything
+        wb = open_workbook(content, filename, max_columns=100)
+    except UploadRefused as exc:
+        source.problems.append(source.problem(str(exc)))
         return source
     sheets = {}
-    for name in (L.INFO, L.STARS, L.STANDARDS, L.RULES):
-        if name not in wb.sheetnames:
-            source.problems.append(source.problem(f"缺少工作表「{name}」（请使用导入模板）", name))
-        else:
-            sheets[name] = _Sheet(wb[name], name, source)
+    try:
+        for name in (L.INFO, L.STARS, L.STANDARDS, L.RULES):
+            if name not in wb.sheetnames:
+                source.problems.append(source.problem(f"缺少工作表「{name}」（请使用导入模板）", name))
+            else:
+                sheets[name] = _Sheet(wb[name], name, source)
+    finally:
+        wb.close()
     if len(sheets) < 4 or any(s.missing for s in sheets.values()):
         return source
     reader = _Reader(source)

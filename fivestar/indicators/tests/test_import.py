@@ -154,7 +154,7 @@ def test_visible_but_read_only_villages_are_refused(world, login):
 @pytest.mark.parametrize(
     "file,where,message",
     [
-        (SimpleUploadedFile("income.xlsx", b"not a zip"), (None, 0, ""), "无法读取该文件"),
+        (SimpleUploadedFile("income.xlsx", b"PK\x03\x04 damaged"), (None, 0, ""), "不是有效的 Excel（.xlsx）文件"),
         (xlsx([GOOD], header=["代码", "名称", "年份"]), ("集体经济收入", 1, "经营性收入（元）"), "缺少必填列「经营性收入（元）」"),
         (xlsx([], header=HEADER), ("集体经济收入", 0, ""), "没有可导入的数据行"),
         (xlsx([["410928103205", "", 2023, None, None, None]]), ("集体经济收入", 0, ""), "没有填写收入的数据行"),
@@ -185,7 +185,7 @@ def test_reads_the_named_sheet_and_tolerates_half_width_headers(world, login):
 def test_wrong_extension_and_read_only_users(world, login):
     town = login(world.users[Role.TOWN_ADMIN])
     response = upload(town, SimpleUploadedFile("income.csv", b"a,b"))
-    assert "请上传 .xlsx 格式" in response.content.decode()
+    assert "文件「income.csv」是文本（CSV/TXT）文件，不是 Excel（.xlsx）文件" in response.content.decode()
     for role in (Role.SUPERVISOR, Role.OBSERVER, Role.AREA_LEADER):
         client = login(world.users[role])
         assert client.get("/indicators/import/").status_code == 403

@@ -174,10 +174,10 @@ def test_missing_header(world, admin_client):
 @pytest.mark.parametrize(
     "data,name,message",
     [
-        ("name,phone\n张三,138\n".encode(), "people.csv", "只支持 Excel 2007 及以上版本的 .xlsx 文件"),
-        (b"\xd0\xcf\x11\xe0 old excel", "people.xls", "只支持 Excel 2007 及以上版本的 .xlsx 文件"),
-        (b"this is not a zip at all", "people.xlsx", "文件已损坏或不是有效的 Excel"),
-        (b"", "people.xlsx", "上传的文件是空的"),
+        ("name,phone\n张三,138\n".encode(), "people.csv", "文件「people.csv」是文本（CSV/TXT）文件，不是 Excel（.xlsx）文件"),
+        (b"\xd0\xcf\x11\xe0 old excel", "people.xls", "文件「people.xls」是旧版 Excel 97-2003（.xls）格式"),
+        (b"this is not a zip at all", "people.xlsx", "文件「people.xlsx」是文本（CSV/TXT）文件"),
+        (b"", "people.xlsx", "文件「people.xlsx」是空的"),
     ],
 )
 def test_file_errors(world, admin_client, data, name, message):
@@ -192,13 +192,13 @@ def test_zip_that_is_not_a_workbook(world, admin_client):
     with ZipFile(buffer, "w") as z:
         z.writestr("hello.txt", "不是工作簿")
     response = _post(admin_client, buffer.getvalue())
-    assert response.status_code == 400 and "文件已损坏" in response.content.decode()
+    assert response.status_code == 400 and "是普通 zip 压缩包，不含 Excel 工作簿" in response.content.decode()
 
 
 def test_truncated_workbook(world, admin_client):
     data = workbook_bytes(PEOPLE)
     response = _post(admin_client, data[: len(data) // 2])
-    assert response.status_code == 400 and "文件已损坏" in response.content.decode()
+    assert response.status_code == 400 and "已损坏（可能未上传完整）" in response.content.decode()
     assert _nothing_written()
 
 
@@ -240,7 +240,7 @@ def test_each_upload_is_recorded_as_a_job(world, admin_client, login):
     _post(admin_client, workbook_bytes(PEOPLE, DUTIES))
     failed, broken, done = ImportJob.objects.filter(kind=ImportJob.Kind.PEOPLE).order_by("id")
     assert failed.status == ImportJob.Status.INVALID and failed.org_unit is None and failed.errors[0]["column"] == "单位代码"
-    assert broken.status == ImportJob.Status.INVALID and "文件已损坏" in broken.message
+    assert broken.status == ImportJob.Status.INVALID and "不是 Excel（.xlsx）文件" in broken.message
     assert done.status == ImportJob.Status.DONE and done.org_unit == world.town and done.result["people_created"] == 5
     assert done.created_by == world.users[Role.TOWN_ADMIN] and done.total == 9
     page = admin_client.get(f"/imports/people/{failed.pk}/").content.decode()

@@ -180,10 +180,11 @@ def test_excel_missing_sheet_and_missing_column():
     assert ("细则", 1, "分值", "缺少列「分值」（请使用导入模板的表头）") in problems
 
 
-@pytest.mark.parametrize("content", [b"not a workbook", b"PK\x03\x04broken zip"], ids=["text", "broken-zip"])
-def test_not_an_xlsx(content):
+@pytest.mark.parametrize("content,message", [(b"not a workbook", "文件「标准.xlsx」是文本（CSV/TXT）文件，不是 Excel（.xlsx）文件"),
+                                             (b"PK\x03\x04broken zip", "文件「标准.xlsx」已损坏")], ids=["text", "broken-zip"])
+def test_not_an_xlsx(content, message):
     problems = _problems(content, "标准.xlsx")
-    assert len(problems) == 1 and problems[0][3].startswith("不是有效的 Excel（.xlsx）文件")
+    assert len(problems) == 1 and problems[0][3].startswith(message)
 
 
 def test_excel_rule_of_unknown_standard_and_empty_standard():
