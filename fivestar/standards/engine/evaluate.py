@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from .errors import InputInvalid
 from .inputs import validate_inputs
 from .model import Framework, Rule, Star
-from .text import EPS, fmt, rule_label, star_names
+from .text import EPS, fmt, fmt_down, fmt_up, rule_label, star_names
 
 _EMPTY: frozenset[str] = frozenset()
 _NUMBER = (int, float)
@@ -185,8 +185,8 @@ def _own(
         reasons.append(f"得分 {fmt(score)}/{fmt(applicable)}，达到通过分 {fmt(pass_mark)}")
     else:
         reasons.append(
-            f"得分 {fmt(score)}/{fmt(applicable)}，未达到通过分 {fmt(pass_mark)}"
-            f"（差 {fmt(pass_mark - score)} 分）"
+            f"得分 {fmt_down(score)}/{fmt(applicable)}，未达到通过分 {fmt(pass_mark)}"
+            f"（差 {fmt_up(pass_mark - score)} 分）"
         )
     if failed_required or failed_veto or events:
         rules = rules_by_code

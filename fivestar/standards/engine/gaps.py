@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 from .evaluate import Evaluation, StarResult, evaluate
 from .model import Framework, Rule, Star
-from .text import EPS, KNOWN_INDICATORS, fmt, rule_label, star_names
+from .text import EPS, KNOWN_INDICATORS, fmt, fmt_down, fmt_up, rule_label, star_names
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,8 +149,9 @@ def _star_gap(star: Star, sr: StarResult, framework: Framework) -> StarGap:
     chosen: dict[str, float] = {}  # rule code -> target points
     mandatory: set[str] = set()
     reachable = True
+    vetoed = set(sr.veto_events)  # a recorded veto is not undone by raising the rule's answer
     for kind, codes in (("required", sr.failed_required), ("veto_rule", sr.failed_veto)):
-        for code in sorted(codes):
+        for code in sorted(set(codes) - vetoed):
             rule = rules[code]
             target = rule.lowest_points_at_least(rule.pass_mark)
             blockers.append(_blocker(kind, rule, cur[code], target))
@@ -173,7 +174,7 @@ def _star_gap(star: Star, sr: StarResult, framework: Framework) -> StarGap:
             chosen[code] = rules[code].best_points
     if short > EPS:  # then the fewest other rules: largest gain first
         candidates = sorted(
-            (c for c in cur if c not in chosen and rules[c].best_points - cur[c] > EPS),
+            (c for c in cur if c not in chosen and c not in vetoed and rules[c].best_points - cur[c] > EPS),
             key=lambda c: (-(rules[c].best_points - cur[c]), c),
         )
         for code in candidates:
@@ -243,7 +244,7 @@ def _notes(gap: StarGap, framework: Framework) -> list[str]:
     if any(b.kind == "veto_event" for b in gap.blockers):
         notes.append("已记录一票否决事项，本轮无法通过整改获得该星")
     if gap.points_short:
-        notes.append(f"还差 {fmt(gap.points_short)} 分（得分 {fmt(gap.score)}，通过分 {fmt(gap.pass_mark)}）")
+        notes.append(f"还差 {fmt_up(gap.points_short)} 分（得分 {fmt_down(gap.score)}，通过分 {fmt(gap.pass_mark)}）")
     fixable = [b for b in gap.blockers if b.fixable]
     if fixable:
         notes.append(f"有 {len(fixable)} 项必达/否决细则未达标")

@@ -55,6 +55,17 @@ def fmt(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+def fmt_down(value: float) -> str:
+    """A score shown next to a mark it does not reach: truncated, never rounded up to the mark
+    (79.999998 reads 79.99, not 80)."""
+    return fmt(math.floor(value * 100 + 1e-9) / 100)
+
+
+def fmt_up(value: float) -> str:
+    """A shortfall: rounded up, so a real gap never reads as 0."""
+    return fmt(math.ceil(value * 100 - 1e-9) / 100)
+
+
 def short(text: str, limit: int = 40) -> str:
     """Shorten a rule text for use inside a reason sentence."""
     text = " ".join((text or "").split())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .errors import FrameworkError
 from .graph import find_cycles
 from .text import (
+    EPS,
     BRANCH_TYPES,
     CODE_RE,
     EVIDENCE_KINDS,
@@ -234,6 +235,8 @@ class _Validator:
                     self.err(f"{tloc}.points", f"分档得分不能递减（{fmt(pts)} 小于上一档 {fmt(prev_pts)}）", code)
             prev_min = tmin if tmin is not None else prev_min
             prev_pts = pts if pts is not None else prev_pts
+        if mx is not None and prev_pts is not None and prev_pts + EPS < mx:
+            self.err(loc, f"最高档得分 {fmt(prev_pts)} 低于满分 {fmt(mx)}，该细则永远得不到满分", code)
 
     def pass_mark(self, rule: dict, kind: object, mx, loc: str, code) -> None:
         pm = rule.get("pass_mark")
@@ -243,6 +246,10 @@ class _Validator:
                 return
             if mx is not None and pm > mx:
                 self.err(f"{loc}.pass_mark", f"达标分 {fmt(pm)} 超过满分 {fmt(mx)}", code)
+                return
+            if pm == 0 and (rule.get("required") is True or rule.get("veto") is True):
+                label = "必达细则" if rule.get("required") is True else "一票否决细则"
+                self.err(f"{loc}.pass_mark", f"{label}的达标分不能为 0（为 0 等于没有要求）", code)
                 return
         elif rule.get("required") is True or rule.get("veto") is True:
             pm = mx  # the default pass mark matters for required and veto rules

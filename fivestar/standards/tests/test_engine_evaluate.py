@@ -303,3 +303,10 @@ def test_generators_are_accepted():
     fw = load_framework(data)
     sr = evaluate(fw, {"b": True}, not_applicable=(c for c in ["a"])).stars[0]
     assert sr.not_applicable == ["a"] and sr.awarded
+
+
+def test_a_score_just_below_the_pass_mark_never_reads_as_reaching_it():
+    data = single(rule("p", "points", 100), pass_ratio=None, pass_score=80)
+    result = evaluate(load_framework(data), {"p": 79.999998}).stars[0]
+    assert not result.awarded
+    assert result.reasons[0] == "得分 79.99/100，未达到通过分 80（差 0.01 分）"

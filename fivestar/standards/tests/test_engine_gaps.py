@@ -116,11 +116,12 @@ def test_failed_veto_rule_is_fixable():
     assert improvements(gap) == [("v", 0, 10, 10)] and gap.reachable
 
 
-def test_unreachable_star():
-    data = single(rule("m", "metric", 10, thresholds=[{"min": 1, "points": 8}]), pass_ratio=1)
-    gap = only_gap(data, {})
+def test_a_vetoed_rule_is_not_offered_as_an_improvement():
+    data = single(rule("a", "check", 5, veto=True), rule("b", "check", 5), pass_ratio=0.5)
+    gap = only_gap(data, {"a": False, "b": False}, veto_events=["a"])
     assert not gap.reachable
-    assert gap.notes[-1] == "即使全部细则得满分也无法达到通过条件"
+    assert [b.kind for b in gap.blockers] == ["veto_event"]
+    assert [i.rule_code for i in gap.improvements] == ["b"]
 
 
 def test_capstone_missing_dependency():

@@ -31,7 +31,7 @@ def rule_data(draw, code: str) -> dict:
         data["per_occurrence"] = draw(st.sampled_from([0.5, 1, 2, 3]))
     if kind == "metric":
         mins = sorted(draw(st.sets(st.integers(0, 100), min_size=1, max_size=3)))
-        pts = sorted(draw(st.lists(st.integers(0, 2 * mx), min_size=len(mins), max_size=len(mins))))
+        pts = sorted(draw(st.lists(st.integers(0, 2 * mx), min_size=len(mins) - 1, max_size=len(mins) - 1))) + [2 * mx]
         data["thresholds"] = [{"min": m, "points": p / 2} for m, p in zip(mins, pts)]
         top = pts[-1] / 2
         if draw(st.booleans()):
@@ -39,8 +39,8 @@ def rule_data(draw, code: str) -> dict:
     for flag in ("required", "veto", "na_allowed"):
         data[flag] = draw(st.integers(0, 3)) == 0
     if data["required"] or data["veto"] or draw(st.booleans()):
-        # keep the pass mark reachable for metric rules whose top tier is below max
-        data["pass_mark"] = draw(st.integers(0, int(2 * top))) / 2
+        # a required or veto rule with pass mark 0 would be no requirement at all
+        data["pass_mark"] = draw(st.integers(1 if data["required"] or data["veto"] else 0, int(2 * top))) / 2
     return data
 
 

@@ -261,17 +261,25 @@ def test_each_validation_error(name, mutate, location, fragment):
         load_framework(data)
 
 
-def test_pass_mark_above_top_tier_for_required_metric():
+def test_metric_whose_top_tier_is_below_its_max_is_refused():
     data = sample()
     metric = _rules(data)[3]
     metric["thresholds"] = [{"min": 1, "points": 4}, {"min": 2, "points": 8}]
-    assert validate_framework(data) == []  # not required: the top tier may stay below max
-    metric["required"] = True  # the default pass mark (max = 10) can never be reached
-    assert has_error(validate_framework(data), f"{R3}.pass_mark", "高于最高档得分 8，无法达到")
-    metric["pass_mark"] = 8
+    assert has_error(validate_framework(data), f"{R3}.thresholds", "最高档得分 8 低于满分 10")
+    metric["thresholds"] = [{"min": 1, "points": 4}, {"min": 2, "points": 10}]
     assert validate_framework(data) == []
-    metric["pass_mark"] = 9
-    assert has_error(validate_framework(data), f"{R3}.pass_mark", "无法达到")
+
+
+def test_required_or_veto_rule_with_pass_mark_zero_is_refused():
+    data = sample()
+    rule = _rules(data)[0]
+    rule["required"], rule["pass_mark"] = True, 0
+    assert has_error(validate_framework(data), "stars[0].standards[0].rules[0].pass_mark", "必达细则的达标分不能为 0")
+    rule["required"], rule["veto"] = False, True
+    assert has_error(validate_framework(data), "stars[0].standards[0].rules[0].pass_mark", "一票否决细则的达标分不能为 0")
+    rule["veto"] = False  # an ordinary rule may have pass mark 0
+    assert validate_framework(data) == []
+
 
 
 def test_error_code_names_the_item():
