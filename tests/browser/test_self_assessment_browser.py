@@ -108,18 +108,26 @@ def test_secretary_answers_rules_uploads_a_photo_and_sees_what_is_missing(live_w
     expect(page.locator("#rule-paf-01-05 .fs-unsaved")).to_be_hidden()
     assert Assessment.objects.get(pk=a.pk).answers["paf-01-05"] == 1
 
-    # Someone else saved meanwhile: the next save is refused with what changed, then re-saved on purpose.
+    # Someone else saved another rule meanwhile: this page's save of its own rule still goes through.
     a.refresh_from_db()
     save_answers(a, live_world.users[Role.VILLAGE_LIAISON], "village", values={"paf-05-03": False}, expected_version=a.version)
     page.locator("#rule-paf-01-07").get_by_text("不达标", exact=True).click()
-    state = page.locator("#st-paf-01-07")
+    expect(page.locator("#st-paf-01-07")).to_contain_text("已保存")
+    assert Assessment.objects.get(pk=a.pk).answers["paf-01-07"] is False
+
+    # Someone else changed the same rule meanwhile: the save is refused with what changed, then re-saved on purpose.
+    a.refresh_from_db()
+    save_answers(a, live_world.users[Role.VILLAGE_LIAISON], "village", values={"paf-01-05": 2}, expected_version=a.version)
+    page.locator("#rule-paf-01-05 input[name=value]").fill("0")
+    page.locator("#rule-paf-01-05 input[name=value]").press("Tab")
+    state = page.locator("#st-paf-01-05")
     expect(state).to_contain_text("未保存：保存冲突：在您编辑期间，他人已修改本申报")
-    expect(state).to_contain_text("liaison 修改了 paf-05-03")
+    expect(state).to_contain_text("liaison 修改了 paf-01-05")
     _screen(page, "village-phone-conflict")
-    assert Assessment.objects.get(pk=a.pk).answers["paf-01-07"] is True
+    assert Assessment.objects.get(pk=a.pk).answers["paf-01-05"] == 2
     state.get_by_role("button", name="核对后按我的填写重新保存").click()
     expect(state).to_contain_text("已保存")
-    assert Assessment.objects.get(pk=a.pk).answers["paf-01-07"] is False
+    assert Assessment.objects.get(pk=a.pk).answers["paf-01-05"] == 0
 
     # One photo for two rules.
     jpeg = tmp_path / "村综治中心.jpg"

@@ -11,9 +11,9 @@ class WorkflowError(Exception):
 
 
 class ConflictError(WorkflowError):
-    """Someone else saved the assessment since this user loaded it."""
+    """Someone else changed the rules being saved since this user loaded them."""
 
-    def __init__(self, changes: list[dict], current_version: int):
-        super().__init__("保存冲突：在您编辑期间，他人已修改本申报。请核对以下变化后重新保存。")
+    def __init__(self, changes: list[dict], current_version: int, message: str = ""):
+        super().__init__(message or "保存冲突：在您编辑期间，他人已修改本申报。请核对以下变化后重新保存。")
         self.changes = changes
         self.current_version = current_version

@@ -1,4 +1,11 @@
-"""Submitting, returning, approving and reopening: level by level, locked once approved."""
+"""Submitting, returning, approving and reopening: level by level, locked once approved.
+
+Authority: every review action is checked against the level whose decision it undoes, not only the level
+the user acts at. Returning or approving at a level is possible only while the assessment waits at that
+level (it undoes nothing above it); a change cannot touch a rule a higher level has decided
+(`answers._check_higher_levels`); reopening undoes the approval the assessment holds, so it needs the
+authority of the level that approved it.
+"""
 
 from django.db import transaction
 from django.utils import timezone
@@ -8,6 +15,7 @@ from fivestar.inbox.services import notify
 
 from ..models import Assessment, AssessmentEvent, Status
 from ..models.assessment import APPROVED_BY_LEVEL, VILLAGE_EDITABLE
+from ..models.round import LEVEL_LABELS
 from ..stats import refresh_town_stats
 from .access import can_act
 from .answers import REVIEWABLE_AT
@@ -85,6 +93,8 @@ def return_for_changes(assessment: Assessment, user, level: str, comment: str, r
         raise WorkflowError("退回修改须填写意见。")
     with transaction.atomic():
         current = _locked_for_update(assessment)
+        if level not in current.round.levels:
+            raise WorkflowError("本评星周期未设置该审核层级。")
         if current.status not in REVIEWABLE_AT[level]:
             raise WorkflowError(f"申报当前状态为「{current.get_status_display()}」，不在本级审核环节。")
         current.status = Status.RETURNED
@@ -117,6 +127,8 @@ def reopen(assessment: Assessment, user, level: str, reason: str) -> Assessment:
     """Unlock an approved assessment back into `level`'s review, with a reason. The snapshot is kept."""
     if not reason.strip():
         raise WorkflowError("重新打开须填写理由。")
+    if level not in REVIEWABLE_AT:
+        raise WorkflowError("审核层级无效。")
     if not can_act(user, assessment, level):
         raise WorkflowError("您无权重新打开该申报。")
     back_to = {"town": Status.SUBMITTED, "county": Status.TOWN_APPROVED, "city": Status.COUNTY_APPROVED, "province": Status.CITY_APPROVED}[level]
@@ -125,8 +137,13 @@ def reopen(assessment: Assessment, user, level: str, reason: str) -> Assessment:
         if current.round.phase != current.round.Phase.OPEN:
             raise WorkflowError("本评星周期当前不在审核阶段，不能重新打开。")
         order = [Status.SUBMITTED, Status.TOWN_APPROVED, Status.COUNTY_APPROVED, Status.CITY_APPROVED, Status.PROVINCE_APPROVED]
+        if level not in current.round.levels:
+            raise WorkflowError("本评星周期未设置该审核层级。")
         if current.status not in order or order.index(current.status) <= order.index(back_to):
             raise WorkflowError(f"申报当前状态为「{current.get_status_display()}」，无需重新打开。")
+        approved_by = next(lvl for lvl, status in APPROVED_BY_LEVEL.items() if status == current.status)
+        if not can_act(user, current, approved_by):
+            raise WorkflowError(f"该申报已经{LEVEL_LABELS[approved_by]}通过，只有{LEVEL_LABELS[approved_by]}才能重新打开。")
         old = current.status
         current.status = back_to
         event = AssessmentEvent(assessment=current, user=user, level=level, action=AssessmentEvent.Action.REOPEN, old={"状态": old}, new={"状态": back_to}, reason=reason[:500])

@@ -190,20 +190,26 @@ def test_stale_version_gets_a_conflict_message_and_keeps_the_input(world, make_r
     a = _submitted(_assessment(rnd, world.village))
     first = login(world.users["town_admin"]).get(_review_url(a)).context
     loaded_version, loaded_event = first["a"].version, first["last_event"]
-    save_answers(a, world.users["supervisor"], "town", values={"paf-01-01": False}, reason="督导员现场核查", expected_version=loaded_version)
+    save_answers(a, world.users["supervisor"], "town", values={RULE: False}, reason="督导员现场核查", expected_version=loaded_version)
 
     client = login(world.users["town_admin"])
+    # Another rule from the same page: no conflict with the supervisor's change.
     response = client.post(f"{_review_url(a)}change/", {
-        "level": "town", "rule": RULE, "value": "false", "reason": "我的理由", "version": loaded_version, "last_event": loaded_event})
+        "level": "town", "rule": "paf-01-01", "value": "false", "reason": "另一条", "version": loaded_version, "last_event": loaded_event})
+    assert response.status_code == 302
+    response = client.post(f"{_review_url(a)}change/", {
+        "level": "town", "rule": RULE, "value": "true", "reason": "我的理由", "version": loaded_version, "last_event": loaded_event})
     assert response.status_code == 409
     page = response.content.decode()
     assert "保存冲突：在您编辑期间，他人已修改本申报" in page
     changes = response.context["conflict"]["changes"]
-    assert [(c["rule"], c["old"], c["new"], c["by"], c["reason"]) for c in changes] == [("paf-01-01", "是", "否", "supervisor", "督导员现场核查")]
+    assert [(c["rule"], c["old"], c["new"], c["by"], c["reason"]) for c in changes if c["rule"] == RULE] == [(RULE, "是", "否", "supervisor", "督导员现场核查")]
     assert 'value="我的理由"' in page and '<details open>' in page
     # The re-rendered form carries the current version, so saving again works.
-    assert response.context["a"].version == loaded_version + 1
-    assert Assessment.objects.get(pk=a.pk).reviews["town"] == {"paf-01-01": False}
+    assert response.context["a"].version == loaded_version + 2
+    assert Assessment.objects.get(pk=a.pk).reviews["town"] == {RULE: False, "paf-01-01": False}
+    response = client.post(f"{_review_url(a)}change/", {"level": "town", "rule": RULE, "value": "true", "reason": "我的理由", "version": loaded_version + 2})
+    assert response.status_code == 302 and Assessment.objects.get(pk=a.pk).reviews["town"][RULE] is True
 
 
 @pytest.mark.django_db

@@ -127,16 +127,21 @@ def test_not_applicable_needs_a_reason_and_can_be_cleared(world, a, login):
     assert "该细则不允许标记为“不适用”。" in body
 
 
-def test_a_stale_version_is_refused_with_the_changes_and_the_current_version(world, a, login):
+def test_a_stale_version_conflicts_only_on_the_same_rule(world, a, login):
     loaded = a.version
     save_answers(a, world.users[Role.VILLAGE_LIAISON], "village", values={"paf-01-01": True}, expected_version=loaded)
+    # Another rule saved from the same (now older) page: no conflict, both kept.
     body = post_rule(login(world.users[Role.VILLAGE_CADRE]), a, "zbgy-01-01", value="1", version=loaded).content.decode()
-    assert "保存冲突：在您编辑期间，他人已修改本申报" in body
-    assert 'data-testid="conflict-zbgy-01-01"' in body and "liaison 修改了" in body and "paf-01-01" in body
-    assert f'name="version" value="{loaded + 1}"' in body
-    assert Assessment.objects.get(pk=a.pk).answers == {"paf-01-01": True}
-    post_rule(login(world.users[Role.VILLAGE_CADRE]), a, "zbgy-01-01", value="1", version=loaded + 1)
+    assert "保存冲突" not in body
     assert Assessment.objects.get(pk=a.pk).answers == {"paf-01-01": True, "zbgy-01-01": True}
+    # The rule the liaison changed, from the stale page: refused with what changed and the current version.
+    body = post_rule(login(world.users[Role.VILLAGE_CADRE]), a, "paf-01-01", value="0", version=loaded).content.decode()
+    assert "保存冲突：在您编辑期间，他人已修改本申报" in body
+    assert 'data-testid="conflict-paf-01-01"' in body and "liaison 修改了" in body and "paf-01-01" in body
+    assert f'name="version" value="{loaded + 2}"' in body
+    assert Assessment.objects.get(pk=a.pk).answers == {"paf-01-01": True, "zbgy-01-01": True}
+    post_rule(login(world.users[Role.VILLAGE_CADRE]), a, "paf-01-01", value="0", version=loaded + 2)
+    assert Assessment.objects.get(pk=a.pk).answers == {"paf-01-01": False, "zbgy-01-01": True}
 
 
 def test_carried_forward_answers_are_marked_and_confirmed_one_or_a_whole_standard(world, a, login):

@@ -119,7 +119,7 @@ def test_concurrent_review_edits_conflict_instead_of_overwriting(world, make_rou
     loaded_version = a.version
     save_answers(a, world.users["town_admin"], "town", values={"paf-01-01": False}, reason="第一位审核人", expected_version=loaded_version)
     with pytest.raises(ConflictError) as conflict:
-        save_answers(a, world.users["supervisor"], "town", values={"paf-01-02": False}, reason="第二位审核人", expected_version=loaded_version)
+        save_answers(a, world.users["supervisor"], "town", values={"paf-01-01": True}, reason="第二位审核人", expected_version=loaded_version)
     assert conflict.value.changes[-1]["rule"] == "paf-01-01" and conflict.value.changes[-1]["by"] == "town"
     assert Assessment.objects.get(pk=a.pk).reviews["town"] == {"paf-01-01": False}
 

@@ -1,0 +1,153 @@
+"""Review authority (an action needs the level whose decision it undoes) and per-rule save conflicts."""
+
+import pytest
+
+from fivestar.rating.models import Assessment, Status
+from fivestar.rating.services import ConflictError, WorkflowError, approve, reopen, return_for_changes, save_answers, submit
+
+from .conftest import full_marks
+from .village_helpers import evidence_for_all
+
+RULE = "paf-01-03"
+
+
+def _submitted(world, rnd):
+    cadre = world.users["village_cadre"]
+    a = Assessment.objects.select_related("org_unit", "round", "framework").get(round=rnd, org_unit=world.village)
+    a = save_answers(a, cadre, "village", values=full_marks(a.framework), expected_version=a.version)
+    return submit(evidence_for_all(a, cadre), cadre, ["paf"])
+
+
+def _county_approved(world, rnd):
+    a = approve(_submitted(world, rnd), world.users["town_admin"], "town")
+    return approve(a, world.users["county_admin"], "county")
+
+
+def _status(a):
+    return Assessment.objects.get(pk=a.pk).status
+
+
+def _url(a, action):
+    return f"/rating/assessments/{a.pk}/review/{action}/"
+
+
+def _messages(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+# ---- reopening needs the authority of the level that approved ----------------------------------------
+
+
+@pytest.mark.django_db
+def test_town_reviewers_cannot_reopen_what_the_county_approved(world, make_round):
+    a = _county_approved(world, make_round())
+    for role in ["supervisor", "town_admin"]:
+        with pytest.raises(WorkflowError, match="只有县级审核才能重新打开"):
+            reopen(a, world.users[role], "town", "想再看看")
+    assert _status(a) == Status.COUNTY_APPROVED
+    with pytest.raises(WorkflowError, match="无权"):
+        reopen(a, world.users["county_admin"], "town", "县里不能代镇里初审")
+    a = reopen(a, world.users["county_admin"], "county", "群众反映需复核")
+    assert a.status == Status.TOWN_APPROVED
+    # Now the town's approval is what the assessment holds: the town may reopen it.
+    a = reopen(a, world.users["supervisor"], "town", "补充核查")
+    assert a.status == Status.SUBMITTED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["supervisor", "town_admin"])
+def test_reopen_over_http_by_town_roles_is_refused_on_county_approved(world, make_round, login, role):
+    a = _county_approved(world, make_round())
+    response = login(world.users[role]).post(_url(a, "reopen"), {"level": "town", "reason": "想再看看"}, follow=True)
+    assert any("只有县级审核才能重新打开" in m for m in _messages(response))
+    assert _status(a) == Status.COUNTY_APPROVED
+    # Posting the county level is a 403: they cannot act there at all.
+    assert login(world.users[role]).post(_url(a, "reopen"), {"level": "county", "reason": "x"}).status_code == 403
+
+
+@pytest.mark.django_db
+def test_reopen_over_http_by_the_county_admin(world, make_round, login):
+    a = _county_approved(world, make_round())
+    client = login(world.users["county_admin"])
+    assert client.post(_url(a, "reopen"), {"level": "town", "reason": "x"}).status_code == 403
+    response = client.post(_url(a, "reopen"), {"level": "county", "reason": "群众反映需复核"}, follow=True)
+    assert any("已重新打开" in m for m in _messages(response))
+    assert _status(a) == Status.TOWN_APPROVED
+
+
+@pytest.mark.django_db
+def test_return_approve_and_change_cannot_undo_a_higher_decision(world, make_round, login):
+    a = _county_approved(world, make_round())
+    town = world.users["town_admin"]
+    with pytest.raises(WorkflowError, match="不在本级审核环节"):
+        return_for_changes(a, town, "town", "退回")
+    with pytest.raises(WorkflowError, match="不在本级审核环节"):
+        approve(a, town, "town")
+    client = login(town)
+    client.post(_url(a, "return"), {"level": "town", "comment": "退回"})
+    client.post(_url(a, "approve"), {"level": "town"})
+    assert _status(a) == Status.COUNTY_APPROVED
+
+    # The county changes a rule, then the whole assessment goes back to the town (by the system administrator).
+    county = world.users["county_admin"]
+    a = reopen(a, county, "county", "复核")
+    a = save_answers(a, county, "county", values={RULE: False}, reason="县级核查", expected_version=a.version)
+    a = reopen(approve(a, county, "county"), world.users["sysadmin"], "town", "全面复核")
+    assert a.status == Status.SUBMITTED
+    with pytest.raises(WorkflowError, match="已由县级审核改定"):
+        save_answers(a, town, "town", values={RULE: True}, reason="镇里想改回", expected_version=a.version)
+    response = client.post(_url(a, "change"), {"level": "town", "rule": RULE, "value": "true", "reason": "改回", "version": a.version})
+    assert response.status_code == 400 and "已由县级审核改定" in response.content.decode()
+    assert Assessment.objects.get(pk=a.pk).effective_answers(a.round.levels)[RULE] is False
+    # Rules the county did not decide stay the town's to change.
+    save_answers(a, town, "town", values={"paf-01-01": False}, reason="镇级核查", expected_version=a.version)
+
+
+# ---- per-rule conflicts ------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_two_devices_saving_different_rules_from_one_version_both_succeed(world, make_round):
+    a = Assessment.objects.get(round=make_round(), org_unit=world.village)
+    loaded = a.version
+    save_answers(a, world.users["village_cadre"], "village", values={"paf-01-01": True}, expected_version=loaded)
+    save_answers(a, world.users["village_liaison"], "village", values={"paf-01-03": False}, notes={"paf-01-03": "台账缺页"}, expected_version=loaded)
+    a.refresh_from_db()
+    assert a.answers == {"paf-01-01": True, "paf-01-03": False} and a.notes == {"paf-01-03": "台账缺页"}
+    assert a.rule_versions == {"paf-01-01": loaded + 1, "paf-01-03": loaded + 2}
+    # The same rule from the stale view conflicts, naming the change it would have overwritten.
+    with pytest.raises(ConflictError) as conflict:
+        save_answers(a, world.users["village_cadre"], "village", values={"paf-01-03": True}, expected_version=loaded)
+    assert [(c["rule"], c["by"]) for c in conflict.value.changes] == [("paf-01-03", "liaison")]
+    # A note counts as a change of its rule too.
+    with pytest.raises(ConflictError):
+        save_answers(a, world.users["village_cadre"], "village", notes={"paf-01-03": "我的说明"}, expected_version=loaded + 1)
+    assert Assessment.objects.get(pk=a.pk).answers["paf-01-03"] is False
+
+
+@pytest.mark.django_db
+def test_review_changes_conflict_per_rule(world, make_round):
+    a = _submitted(world, make_round())
+    loaded = a.version
+    save_answers(a, world.users["town_admin"], "town", values={"paf-01-01": False}, reason="镇级核查", expected_version=loaded)
+    save_answers(a, world.users["supervisor"], "town", values={RULE: False}, reason="督导核查", expected_version=loaded)
+    with pytest.raises(ConflictError):
+        save_answers(a, world.users["supervisor"], "town", values={"paf-01-01": True}, reason="督导核查", expected_version=loaded)
+    assert Assessment.objects.get(pk=a.pk).reviews["town"] == {"paf-01-01": False, RULE: False}
+
+
+@pytest.mark.django_db
+def test_a_versionless_review_change_never_silently_overwrites(world, make_round):
+    a = _submitted(world, make_round())
+    town, supervisor = world.users["town_admin"], world.users["supervisor"]
+    # No reviewer has touched the rule: a versionless change replaces the village's value.
+    save_answers(a, town, "town", values={RULE: False}, reason="镇级核查")
+    # Now it carries a review change: without naming the value it replaces, it is refused.
+    with pytest.raises(ConflictError, match="须写明预期被替换的原值") as refused:
+        save_answers(a, supervisor, "town", values={RULE: True}, reason="督导核查")
+    assert refused.value.changes[-1]["by"] == "town"
+    with pytest.raises(ConflictError):
+        save_answers(a, supervisor, "town", values={RULE: True}, reason="督导核查", expected_values={RULE: True})
+    assert Assessment.objects.get(pk=a.pk).reviews["town"] == {RULE: False}
+    a = save_answers(a, supervisor, "town", values={RULE: True}, reason="督导核查", expected_values={RULE: False})
+    assert a.reviews["town"] == {RULE: True}
