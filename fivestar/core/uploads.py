@@ -119,7 +119,7 @@ def refuse_binary_text(data: bytes, name, expected: str) -> None:
     kind = detect_kind(data)
     if kind == "empty":
         raise UploadRefused(f"文件「{display_name(name)}」是空的（0 字节），请检查后重新上传。")
-    if kind in ("text",):
+    if kind in ("text", "binary"):  # unknown bytes: the text decoder says what is wrong with them
         return
     hint = "请在 Excel 中“另存为 CSV UTF-8（逗号分隔）”后再上传。" if expected == "CSV" else f"请上传 {expected} 文本文件。"
     raise UploadRefused(f"文件「{display_name(name)}」实际是{KIND_LABELS[kind]}，不是 {expected} 文本文件；{hint}")

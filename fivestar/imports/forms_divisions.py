@@ -23,6 +23,7 @@ class DivisionUploadForm(forms.Form):
         label="文件",
         help_text="选择 provinces.csv、cities.csv、areas.csv、streets.csv、villages.csv 五个文件（可多选），或包含它们的一个 .zip 压缩包。",
         error_messages={"required": "请选择要上传的文件"},
+        allow_empty_file=True,  # an empty file is refused by the reader, which names it
         widget=MultipleFileInput(attrs={"accept": ".csv,.zip", "class": "form-control"}),
     )
     under = forms.CharField(

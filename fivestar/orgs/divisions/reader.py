@@ -9,6 +9,8 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from fivestar.core.uploads import UploadRefused, refuse_binary_text
+
 from .sources import FILE_NAMES, decode
 
 MAX_ERRORS = 1000
@@ -151,6 +153,11 @@ def _read_file(spec: FileSpec, data: bytes, info: FileInfo, result: ReadResult) 
     if not data.strip():
         result.add(spec.name, None, "", "文件为空（没有表头，也没有数据行）")
         return [], set()
+    try:  # an .xlsx, .xls, zip, PDF or picture saved under a .csv name is named as such
+        refuse_binary_text(data, spec.name, "CSV")
+    except UploadRefused as exc:
+        result.add(spec.name, None, "", str(exc))
+        return [], set()
     decoded = decode(data)
     info.encoding = decoded.encoding
     if decoded.text is None:
@@ -169,22 +176,43 @@ def _read_file(spec: FileSpec, data: bytes, info: FileInfo, result: ReadResult) 
     if index is None:
         return [], set()
     info.ok = True
+    if any(_has_break(cell) for cell in header):
+        result.add(spec.name, 1, "", _break_message(1, reader.line_num))
+        info.ok = False
+        return [], set()
     rows: list[DivisionRow] = []
     seen: dict[str, int] = {}
-    line = 1
+    line = reader.line_num + 1  # the physical line a record starts on (a quoted field may span lines)
     try:
-        for line, record in enumerate(reader, start=2):
+        for record in reader:
+            start, line = line, reader.line_num + 1
             if not record or all(not cell.strip() for cell in record):
                 continue
             info.rows += 1
-            row = _check_row(spec, line, record, len(header), index, seen, result)
+            if any(_has_break(cell) for cell in record):
+                # An unclosed quote swallows every following line into one field: refuse, never merge.
+                result.add(spec.name, start, "", _break_message(start, reader.line_num))
+                continue
+            row = _check_row(spec, start, record, len(header), index, seen, result)
             if row is not None:
                 rows.append(row)
     except csv.Error as exc:
-        result.add(spec.name, line + 1, "", f"CSV 格式错误：{exc}")
+        result.add(spec.name, line, "", f"CSV 格式错误：{exc}")
     if info.rows == 0:
         result.add(spec.name, None, "", "文件只有表头，没有数据行")
     return rows, set(seen)
+
+
+def _has_break(cell: str) -> bool:
+    return "\n" in cell or "\r" in cell
+
+
+def _break_message(start: int, end: int) -> str:
+    span = f"第 {start}–{end} 行被读成了同一行" if end > start else "该行"
+    return (
+        f"英文双引号（\"）未闭合，或字段内含有换行：{span}。"
+        "请检查该行的引号是否成对，名称等字段不能跨行"
+    )
 
 
 def _check_header(spec: FileSpec, header: list[str], result: ReadResult) -> dict[str, int] | None:

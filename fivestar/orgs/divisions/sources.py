@@ -10,6 +10,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from fivestar.core.uploads import display_name
+
 FILE_NAMES = ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv")
 
 # Byte-order marks and the encodings they announce, longest first (UTF-32 LE starts like UTF-16 LE).
@@ -126,7 +128,10 @@ def read_uploads(files, max_bytes: int) -> dict[str, bytes]:
     if zips:
         if len(files) > 1:
             raise SourceError("请只上传一个 zip 压缩包，或只上传 CSV 文件，不要混合上传")
-        return read_zip(io.BytesIO(zips[0].read()), max_bytes=max_bytes)
+        data = zips[0].read()
+        if not data:
+            raise SourceError(f"文件「{display_name(zips[0].name)}」是空的（0 字节），请检查后重新上传")
+        return read_zip(io.BytesIO(data), max_bytes=max_bytes)
     found: dict[str, bytes] = {}
     for f in files:
         base = f.name.replace("\\", "/").rsplit("/", 1)[-1].lower()
