@@ -14,6 +14,7 @@ from django.db import transaction
 from pypinyin import lazy_pinyin
 
 from fivestar.core.models import AuditEvent
+from fivestar.core.passwords import account_deactivated, password_reset_by_admin
 from fivestar.core.roles import Action, Role
 from fivestar.core.scoping import covers, is_global
 from fivestar.orgs.models import Area, Level, OrgUnit
@@ -124,6 +125,7 @@ def reset_password(user, person: Person) -> str:
     password = generate_password()
     person.user.set_password(password)
     person.user.save(update_fields=["password"])
+    password_reset_by_admin(person.user)
     _audit(user, person, AuditEvent.Action.UPDATE, f"重置「{person.name}」的登录密码")
     return password
 
@@ -139,6 +141,8 @@ def set_account_active(user, person: Person, active: bool) -> None:
     if account.is_active != active:
         account.is_active = active
         account.save(update_fields=["is_active"])
+        if not active:
+            account_deactivated(account)
         old, new = ("停用", "启用") if active else ("启用", "停用")
         _audit(user, person, AuditEvent.Action.UPDATE, f"{new}「{person.name}」的登录账号",
                [{"field": "is_active", "label": "账号状态", "old": old, "new": new}])
