@@ -25,7 +25,7 @@ def test_import_creates_a_draft_with_counts_and_history(world):
     version = services.import_framework(RURAL, county, world.county)
     assert version.status == Status.DRAFT and version.created_by == county and version.org_unit == world.county
     assert (version.code, version.name, version.branch_type, version.version) == (
-        "puyang-2023-rural", '濮阳县2023年农村"五星"支部创建标准', "rural", "2023")
+        "puyang-2023-rural", '濮阳县2023年农村"五星"支部创建标准（示例）', "rural", "2023")
     assert (version.star_count, version.standard_count, version.rule_count) == (5, 30, 210)
     assert version.compiled().star("zbgy").requires == ("cyxw", "stjy", "paf", "wmxf")
     event = AuditEvent.objects.get(model="standards.frameworkversion")
@@ -37,8 +37,8 @@ def test_duplicate_code_is_rejected_and_located(world):
     with pytest.raises(ImportFailed) as exc:
         services.import_framework(RURAL, None)
     [problem] = exc.value.problems
-    assert problem.file == "puyang-2023-rural.yaml" and problem.row == 4 and problem.column == "code"
-    assert problem.message == '代码 puyang-2023-rural 已被「濮阳县2023年农村"五星"支部创建标准（2023）」使用，请改用新的代码'
+    assert problem.file == "puyang-2023-rural.yaml" and problem.row == 5 and problem.column == "code"
+    assert problem.message == '代码 puyang-2023-rural 已被「濮阳县2023年农村"五星"支部创建标准（示例）（2023）」使用，请改用新的代码'
     assert FrameworkVersion.objects.count() == 1
 
 
@@ -176,5 +176,5 @@ def test_command_import_export_and_diff(world, tmp_path: Path):
                                             "    分值：3 → 4", "    达标分：3 → 4"]
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="第 4 行"):
+    with pytest.raises(CommandError, match="第 5 行"):
         call_command("framework", "import", str(RURAL), stdout=StringIO())
