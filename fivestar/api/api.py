@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate
 from django.http import Http404
 from ninja import NinjaAPI, Schema, Status
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from pydantic import Field
 
 from fivestar.core.middleware import API_STATUS_MESSAGES
 
@@ -23,8 +24,8 @@ api = NinjaAPI(
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=4096)
 
 
 class TokenOut(Schema):

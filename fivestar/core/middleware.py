@@ -44,7 +44,7 @@ def clean_querydict(data: QueryDict) -> QueryDict:
         return data
     cleaned = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():
-        if key in UNTOUCHED_KEYS:
+        if key in UNTOUCHED_KEYS or "password" in key:
             cleaned.setlist(key, values)
         else:
             cleaned.setlist(clean_text(key), [clean_text(v) if isinstance(v, str) else v for v in values])

@@ -32,7 +32,7 @@ class OrgUnitFilters(Schema):
     level: int | None = Field(None, ge=1, le=6, description="层级：1 省 2 市 3 县 4 乡镇 5 村（社区）6 村民小组")
     q: str | None = Field(None, max_length=50, description="名称或拼音首字母，如 xxz")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 def _out(unit: OrgUnit) -> dict:

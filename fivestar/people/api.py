@@ -23,6 +23,8 @@ from .models import Gender, Person, Position, Responsibility
 
 router = Router(tags=["人员与职责"])
 
+MAX_ID = 2**63 - 1  # the largest primary key a database column holds
+
 
 class ErrorOut(Schema):
     detail: str
@@ -76,7 +78,7 @@ class PersonFilters(Schema):
     is_party_member: bool | None = None
     include_inactive: bool = Field(False, description="是否包含已停用人员")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 class ResponsibilityOut(Schema):
@@ -101,10 +103,10 @@ class ResponsibilityPage(Schema):
 
 class ResponsibilityIn(Schema):
     duty: str = Field(..., description="责任类型：area=包片、village=包村、group=包组、households=包户（也可用中文）")
-    person_id: int
+    person_id: int = Field(..., ge=1, le=MAX_ID)
     org_unit: str = Field(..., description="责任单位代码：包片填乡镇，包村/包户填村（社区），包组填村民小组")
     area: str | None = Field(None, description="片区名称（仅包片，须属于该乡镇）")
-    household_count: int | None = Field(None, description="联系户数（仅包户，≥0）")
+    household_count: int | None = Field(None, ge=0, le=10_000, description="联系户数（仅包户，0–10000）")
     household_heads: list[str] | str | None = Field(None, description="户主名单（仅包户）：数组或用“、”分隔的文本")
     since: date | None = None
     note: str = ""
@@ -113,9 +115,9 @@ class ResponsibilityIn(Schema):
 class ResponsibilityFilters(Schema):
     under: str | None = Field(None, description="单位代码：其子树内的责任分工")
     duty: str | None = Field(None, description="责任类型：area、village、group、households")
-    person_id: int | None = None
+    person_id: int | None = Field(None, ge=1, le=MAX_ID)
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000_000)
 
 
 def _person_out(p: Person) -> dict:
