@@ -33,3 +33,17 @@ class Objection(models.Model):
         verbose_name = "公示异议"
         verbose_name_plural = "公示异议"
         ordering = ["-created_at"]
+
+
+class ObjectionQuota(models.Model):
+    """How many objections one client address has filed in one round's notice: the public form's limit
+    is taken with one conditional UPDATE on this row (count < limit), so parallel posts cannot pass it."""
+
+    round = models.ForeignKey(Round, verbose_name="评星周期", on_delete=models.CASCADE, related_name="+")
+    address_hash = models.CharField("来源地址摘要", max_length=64)
+    count = models.PositiveIntegerField("已提交异议数", default=0)
+
+    class Meta:
+        verbose_name = "异议提交配额"
+        verbose_name_plural = "异议提交配额"
+        constraints = [models.UniqueConstraint(fields=["round", "address_hash"], name="objection_quota_once_per_address")]
