@@ -12,22 +12,31 @@ DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 class Command(BaseCommand):
     help = "加载演示数据（濮阳县行政区划、庆祖镇完整数据、创建标准、集体经济收入、评星记录），可重复运行"
 
-    def handle(self, *args, **options):
-        from fivestar.orgs.divisions.importer import apply_import, plan_import
+    def step(self, n: int, text: str) -> None:
+        # `make demo` is silent for over a minute otherwise: say what is happening, step by step.
+        self.stdout.write(f"[{n}/5] {text}…")
+        self.stdout.flush()
 
-        plan = plan_import(DIVISIONS, under=COUNTY_CODE)
-        if plan.errors:
-            raise CommandError("演示区划数据校验失败：" + "；".join(str(e) for e in plan.errors[:5]))
-        apply_import(plan)
-        demo = QingzuDemo()
-        demo.load()
+    def handle(self, *args, **options):
         from django.core.management import call_command
 
         from fivestar.demo.rating import RatingDemo
         from fivestar.indicators.demo import load_demo_income
+        from fivestar.orgs.divisions.importer import apply_import, plan_import
 
+        self.step(1, "导入濮阳县行政区划（乡镇、村、社区）")
+        plan = plan_import(DIVISIONS, under=COUNTY_CODE)
+        if plan.errors:
+            raise CommandError("演示区划数据校验失败：" + "；".join(str(e) for e in plan.errors[:5]))
+        apply_import(plan)
+        self.step(2, "生成庆祖镇的片区、分类、人员、账号和包联责任")
+        demo = QingzuDemo()
+        demo.load()
+        self.step(3, "载入示例创建标准（农村、社区）")
         call_command("framework", "load-shipped", verbosity=0)
+        self.step(4, "登记村集体经济收入")
         load_demo_income(2023)
+        self.step(5, "生成评星记录（历史周期与当前周期）")
         if RatingDemo().load():
             self.stdout.write("已生成评星演示数据：2022年度评星（已认定）与2023年第一次动态评星（进行中）。")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据。"))
