@@ -1,8 +1,14 @@
 """Login accounts and role grants for people, by users holding MANAGE_ACCOUNTS over the person's unit.
 
-A granter may only bind roles to units inside their own MANAGE_ACCOUNTS scope, and only a system
-administrator may grant 系统管理员. Accounts have no history table, so each account change leaves an
-explicit AuditEvent; role grants are recorded by the RoleAssignment history.
+Rank: an administrator may manage an account (reset its password, disable or enable it, grant or revoke
+its roles, edit its person) only if every active role the account holds is bound inside the
+administrator's own MANAGE_ACCOUNTS scope and ranks below the administrator's role there
+(`rules.ROLE_RANK`): a town admin manages village cadres of the town but neither another town admin nor
+any county role; a county admin manages town roles of the county but not another county admin; a 系统管理员
+manages everything; only a superuser manages a superuser. A granter binds roles only inside their scope
+and never grants a role of their own rank or above (a 系统管理员 may grant 系统管理员). Accounts have no
+history table, so each account change leaves an explicit AuditEvent; role grants are recorded by the
+RoleAssignment history.
 """
 
 import re
@@ -15,11 +21,12 @@ from pypinyin import lazy_pinyin
 
 from fivestar.core.models import AuditEvent
 from fivestar.core.passwords import account_deactivated, password_reset_by_admin
-from fivestar.core.roles import Action, Role
+from fivestar.core.roles import Action, Role, roles_allowing
 from fivestar.core.scoping import covers, is_global
 from fivestar.orgs.models import Area, Level, OrgUnit
 
 from .models import Person, RoleAssignment
+from .rules import ROLE_RANK, SYSADMIN_RANK, outranks
 from .services import delete_with_history, save_with_history
 
 NO_ACCOUNT_RIGHT = "您没有管理该人员登录账号与角色的权限。"
@@ -55,14 +62,66 @@ def is_sysadmin(user) -> bool:
     return RoleAssignment.objects.filter(user=user, role=Role.SYSADMIN, active=True).exists()
 
 
+def manager_rank(user, unit: OrgUnit) -> int:
+    """The highest rank among `user`'s active MANAGE_ACCOUNTS roles covering `unit` (0 when none does)."""
+    if is_global(user):
+        return SYSADMIN_RANK + 1
+    cache = user.__dict__.setdefault("_fivestar_account_grants", None)
+    if cache is None:
+        rows = RoleAssignment.objects.filter(user=user, active=True, role__in=roles_allowing(Action.MANAGE_ACCOUNTS)).values_list("role", "org_unit__path")
+        cache = user.__dict__["_fivestar_account_grants"] = list(rows)
+    return max((ROLE_RANK.get(role, 0) for role, path in cache if path and unit.path.startswith(path)), default=0)
+
+
+def account_refusal(user, account) -> str | None:
+    """Why `user` may not manage `account` (None when they may); see the module docstring."""
+    if is_global(user):
+        return None
+    if account.is_superuser:
+        return "该账号是超级管理员，只有超级管理员可以管理。"
+    for ra in account.role_assignments.filter(active=True).select_related("org_unit", "area"):
+        rank = manager_rank(user, ra.org_unit)
+        if rank == 0:
+            return f"该账号拥有「{ra}」角色，不在您的账号管理范围内，不能管理。"
+        if not outranks(rank, ra.role):
+            return f"该账号拥有「{ra}」角色，与您同级或比您高，不能管理。"
+    return None
+
+
+def person_edit_refusal(user, account) -> str | None:
+    """Why `user` may not edit the person record of `account`'s holder (None when they may). Ordinary roles
+    (村干部, 包村干部, 包片领导, 观察员) inside the editor's MANAGE_PEOPLE scope need nothing more, so village
+    cadres keep each other's details current; any other role needs rank over the account."""
+    if is_global(user):
+        return None
+    plain = all(ROLE_RANK.get(ra.role, SYSADMIN_RANK) <= 1 and covers(user, ra.org_unit, Action.MANAGE_PEOPLE)
+                for ra in account.role_assignments.filter(active=True).select_related("org_unit"))
+    return None if plain and not account.is_superuser else account_refusal(user, account)
+
+
+def can_manage_account(user, person: Person) -> bool:
+    if not covers(user, person.org_unit, Action.MANAGE_ACCOUNTS):
+        return False
+    return not person.user_id or account_refusal(user, person.user) is None
+
+
 def grantable_roles(user) -> list[tuple[str, str]]:
-    allow_sys = is_sysadmin(user)
-    return [(r.value, r.label) for r in Role if r != Role.SYSADMIN or allow_sys]
+    """Roles `user` may grant somewhere: those below their highest account-managing rank."""
+    if is_global(user):
+        return [(r.value, r.label) for r in Role]
+    top = max((ROLE_RANK.get(role, 0) for role in RoleAssignment.objects.filter(
+        user=user, active=True, role__in=roles_allowing(Action.MANAGE_ACCOUNTS)).values_list("role", flat=True)), default=0)
+    return [(r.value, r.label) for r in Role if outranks(top, r.value)]
 
 
 def require_accounts(user, person: Person) -> None:
+    """MANAGE_ACCOUNTS over the person's unit and, when they have an account, rank over every role it holds."""
     if not covers(user, person.org_unit, Action.MANAGE_ACCOUNTS):
         raise PermissionDenied(NO_ACCOUNT_RIGHT)
+    if person.user_id:
+        why = account_refusal(user, person.user)
+        if why:
+            raise PermissionDenied(why)
 
 
 def generate_password(length: int = 12) -> str:
@@ -132,11 +191,11 @@ def reset_password(user, person: Person) -> str:
 
 @transaction.atomic
 def set_account_active(user, person: Person, active: bool) -> None:
+    if person.user_id and person.user_id == user.pk:
+        raise ValidationError({"username": "不能停用自己的账号"})
     require_accounts(user, person)
     if not person.user_id:
         raise ValidationError({"username": "该人员还没有登录账号"})
-    if person.user_id == user.pk:
-        raise ValidationError({"username": "不能停用自己的账号"})
     account = person.user
     if account.is_active != active:
         account.is_active = active
@@ -159,6 +218,8 @@ def grant_role(user, person: Person, role: str, org_unit: OrgUnit, area: Area | 
         raise ValidationError({"role": "角色无效"})
     if role == Role.SYSADMIN and not is_sysadmin(user):
         raise PermissionDenied("只有系统管理员可以授予系统管理员角色。")
+    if not outranks(manager_rank(user, org_unit), role):
+        raise PermissionDenied(f"不能授予与您同级或比您高的角色「{Role(role).label}」。")
     if org_unit.level not in ROLE_LEVELS[role]:
         raise ValidationError({"org_unit": f"「{Role(role).label}」应绑定{ROLE_LEVEL_WORDS[role]}级单位，「{org_unit.display_name}」是{org_unit.get_level_display()}"})
     if isinstance(area, str):
@@ -189,4 +250,7 @@ def revoke_role(user, assignment: RoleAssignment) -> None:
         raise PermissionDenied("只有系统管理员可以撤销系统管理员角色。")
     if assignment.user_id == user.pk:
         raise ValidationError({"role": "不能撤销自己的角色"})
+    why = account_refusal(user, assignment.user)
+    if why:
+        raise PermissionDenied(why)
     delete_with_history(assignment, user)

@@ -171,3 +171,24 @@ def duty_problems(duty: str, org_unit, area, household_count: int | None, heads:
         if heads:
             problems["household_heads"] = "只有包户需要填写户主名单"
     return problems
+
+
+# Account management by rank: an administrator manages only accounts whose every role ranks below the role
+# through which they manage that role's unit (系统管理员 also manages other 系统管理员).
+ROLE_RANK = {
+    "sysadmin": 5,
+    "county_admin": 4,
+    "town_admin": 3,
+    "supervisor": 2,
+    "area_leader": 1,
+    "village_liaison": 1,
+    "village_cadre": 1,
+    "observer": 1,
+}
+SYSADMIN_RANK = ROLE_RANK["sysadmin"]
+
+
+def outranks(manager_rank: int, role: str) -> bool:
+    """Whether a manager of `manager_rank` (0: none over that unit) may manage or grant `role` there."""
+    rank = ROLE_RANK.get(role, SYSADMIN_RANK)
+    return manager_rank > rank or manager_rank == rank == SYSADMIN_RANK

@@ -24,6 +24,17 @@ def require(user, unit: OrgUnit, action: str = Action.MANAGE_PEOPLE, message: st
         raise PermissionDenied(message)
 
 
+def require_account_rank(user, person: Person) -> None:
+    """Editing, deactivating or restoring a person who has a login account needs rank over that account
+    (see `account_services`): a town admin cannot rewrite the record of someone holding a county role."""
+    if person.user_id:
+        from .account_services import person_edit_refusal
+
+        why = person_edit_refusal(user, person.user)
+        if why:
+            raise PermissionDenied(f"「{person.name}」有登录账号，{why}")
+
+
 def save_with_history(obj, user) -> None:
     obj._history_user = user
     obj.save()
@@ -85,6 +96,7 @@ def create_person(user, **values) -> Person:
 def update_person(user, person: Person, **changes) -> Person:
     """Change some of a person's fields; both the old and a new unit must be managed by `user`."""
     require(user, person.org_unit)
+    require_account_rank(user, person)
     unknown = set(changes) - set(PERSON_FIELDS)
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
@@ -110,6 +122,7 @@ def update_person(user, person: Person, **changes) -> Person:
 def deactivate_person(user, person: Person) -> int:
     """停用 a person (kept for the record) and remove their responsibilities; returns how many were removed."""
     require(user, person.org_unit)
+    require_account_rank(user, person)
     removed = 0
     for duty in person.responsibilities.select_related("org_unit", "area"):
         delete_with_history(duty, user)
@@ -123,6 +136,7 @@ def deactivate_person(user, person: Person) -> int:
 @transaction.atomic
 def restore_person(user, person: Person) -> Person:
     require(user, person.org_unit)
+    require_account_rank(user, person)
     if not person.active:
         person.active = True
         _check_duplicate(person)

@@ -12,6 +12,7 @@ from fivestar.core.pagination import paginate
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 
+from . import account_services as accounts
 from . import selectors, services
 from .forms import PersonFilterForm, PersonForm
 from .selectors import PersonFilters
@@ -63,7 +64,9 @@ def person_detail(request, pk):
         "responsibilities": selectors.responsibilities_of(user, person),
         "roles": selectors.roles_of(user, person),
         "can_manage": covers(user, person.org_unit, Action.MANAGE_PEOPLE),
-        "can_accounts": covers(user, person.org_unit, Action.MANAGE_ACCOUNTS),
+        "can_edit": covers(user, person.org_unit, Action.MANAGE_PEOPLE)
+        and not (person.user_id and accounts.person_edit_refusal(user, person.user)),
+        "can_accounts": accounts.can_manage_account(user, person),
         "is_self": person.user_id == user.pk,
     }
     return render(request, "people/detail.html", context)
@@ -91,6 +94,7 @@ def person_create(request):
 def _managed_person(request, pk):
     person = selectors.get_visible_person(request.user, pk)
     services.require(request.user, person.org_unit)
+    services.require_account_rank(request.user, person)
     return person
 
 
