@@ -1,4 +1,5 @@
-"""Evidence uploads: type and size checked by content (not by name), images reduced for display."""
+"""Evidence uploads: type and size checked by content (not by name), images stripped of their location
+metadata (EXIF/XMP) before they are stored, and reduced for display."""
 
 import datetime
 import hashlib
@@ -64,6 +65,38 @@ def _thumbnail(data: bytes, name: str) -> bytes:
         raise WorkflowError(f"图片「{name}」已损坏或不是有效的图片，请重新拍摄或选择。") from exc
 
 
+PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP", "image/gif": "GIF"}
+
+
+def _without_metadata(data: bytes, mime: str, name: str) -> bytes:
+    """The picture re-encoded with no EXIF, XMP or comments (so no GPS position), its orientation applied.
+
+    The capture time is kept as data (`Evidence.captured_at`), read from the original before this.
+    """
+    fmt = PIL_FORMATS[mime]
+    out = io.BytesIO()
+    try:
+        with Image.open(io.BytesIO(data)) as img:
+            icc = img.info.get("icc_profile")
+            params = {"icc_profile": icc} if icc and fmt != "GIF" else {}
+            if getattr(img, "n_frames", 1) > 1:  # animated GIF/WebP: keep the frames, drop the rest
+                img.info.pop("comment", None)
+                img.save(out, fmt, save_all=True, **params)
+            else:
+                img = ImageOps.exif_transpose(img)
+                img.info.pop("comment", None)
+                if fmt == "JPEG":
+                    if img.mode not in ("RGB", "L", "CMYK"):
+                        img = img.convert("RGB")
+                    params.update(quality=90, comment=b"")
+                elif fmt == "WEBP":
+                    params.update(quality=90)
+                img.save(out, fmt, **params)  # Pillow writes EXIF/XMP only when asked to
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise WorkflowError(f"图片「{name}」已损坏或不是有效的图片，请重新拍摄或选择。") from exc
+    return out.getvalue()
+
+
 def _captured_at(data: bytes):
     """When a photo was taken, from its EXIF (DateTimeOriginal, else DateTime), as local time; None if absent."""
     try:
@@ -87,10 +120,13 @@ def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> 
     if kind not in Evidence.Kind.values:
         raise WorkflowError("佐证类型无效。")
     thumb = _thumbnail(data, name) if mime in IMAGE_TYPES else None
+    captured_at = _captured_at(data) if thumb else None
+    if thumb:  # what is stored and served carries no location
+        data = _without_metadata(data, mime, name)
     sha = hashlib.sha256(data).hexdigest()
     evidence = Evidence(org_unit=org_unit, kind=kind, original_name=name, content_type=mime, extension=ext,
                         size=len(data), sha256=sha, uploaded_by=user, description=description[:200],
-                        captured_at=_captured_at(data) if thumb else None)
+                        captured_at=captured_at)
     evidence.file.save(f"{sha}{ext}", ContentFile(data), save=False)
     if thumb:
         evidence.thumbnail.save(f"{sha}.jpg", ContentFile(thumb), save=False)
