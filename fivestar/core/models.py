@@ -15,6 +15,11 @@ class AuditEvent(models.Model):
         DELETE = "delete", "删除"
         IMPORT = "import", "导入"
         LOGIN = "login", "登录"
+        # A rating round's phase changes, named for what they mean (recorded through simple-history).
+        OPEN = "open", "开启评星"
+        PUBLISH = "publish", "发布公示"
+        WITHDRAW = "withdraw", "撤回公示"
+        RECOGNISE = "recognise", "认定"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
