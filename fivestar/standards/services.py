@@ -70,21 +70,29 @@ def read(source, filename: str | None = None) -> Source:
     raise ImportFailed([Problem(filename, "只能导入 .yaml、.yml 或 .xlsx 文件")])
 
 
-def _checked(source, filename, *, expect_code: str | None = None, exclude_pk=None) -> tuple[Source, dict]:
+def _parsed(source, filename) -> tuple[Source, dict]:
+    """Read and validate with no transaction open: a 5 MB file takes seconds, and on SQLite an open write
+    transaction would hold the database's only write lock (logins included) all that time."""
     src = read(source, filename)
     problems = src.validate()
-    if not problems:
-        code = src.data["code"]
-        sheet, row, column = src.locate("code")
-        if expect_code is not None and code != expect_code:
-            problems.append(src.problem(f"文件中的代码 {code} 与草稿的代码 {expect_code} 不一致", sheet, row, column))
-        clash = FrameworkVersion.objects.filter(code=code).exclude(pk=exclude_pk).first()
-        if clash is not None:
-            problems.append(src.problem(
-                f"代码 {code} 已被「{clash.name}（{clash.version}）」使用，请改用新的代码", sheet, row, column))
     if problems:
         raise ImportFailed(problems)
     return src, canonical(src.data)
+
+
+def _check_code(src: Source, data: dict, *, expect_code: str | None = None, exclude_pk=None) -> None:
+    """The checks against the database, inside the short write transaction."""
+    code = data["code"]
+    sheet, row, column = src.locate("code")
+    problems = []
+    if expect_code is not None and code != expect_code:
+        problems.append(src.problem(f"文件中的代码 {code} 与草稿的代码 {expect_code} 不一致", sheet, row, column))
+    clash = FrameworkVersion.objects.filter(code=code).exclude(pk=exclude_pk).first()
+    if clash is not None:
+        problems.append(src.problem(
+            f"代码 {code} 已被「{clash.name}（{clash.version}）」使用，请改用新的代码", sheet, row, column))
+    if problems:
+        raise ImportFailed(problems)
 
 
 def _fill(version: FrameworkVersion, data: dict) -> None:
@@ -96,52 +104,65 @@ def _fill(version: FrameworkVersion, data: dict) -> None:
     version.issuer = data.get("issuer", "")
 
 
-@transaction.atomic
 def import_framework(source, user, org_unit=None, *, filename: str | None = None, publish: bool = False) -> FrameworkVersion:
-    """Validate `source` (dict, path, upload or bytes) completely and create a DRAFT version (published if asked)."""
+    """Validate `source` (dict, path, upload or bytes) completely and create a DRAFT version (published if asked).
+
+    Parsing and validation run outside any transaction; the write is one short transaction.
+    """
     if not can_manage_scope(user, org_unit):
         raise PermissionDenied(NO_RIGHT)
-    _, data = _checked(source, filename)
+    src, data = _parsed(source, filename)
     version = FrameworkVersion(org_unit=org_unit, status=FrameworkVersion.Status.DRAFT, created_by=user)
     _fill(version, data)
-    try:
-        with transaction.atomic():
-            _save(version, user)
-    except IntegrityError as exc:  # a concurrent import took the code
-        raise ImportFailed([Problem(filename or data["code"], f"代码 {data['code']} 已被使用")]) from exc
-    if publish:
+    with transaction.atomic():
+        _check_code(src, data)
+        try:
+            with transaction.atomic():
+                _save(version, user)
+        except IntegrityError as exc:  # a concurrent import took the code
+            raise ImportFailed([Problem(filename or data["code"], f"代码 {data['code']} 已被使用")]) from exc
+    if publish:  # the data was validated above; publishing is its own short transaction
         version = publish_version(version, user)
     return version
 
 
-@transaction.atomic
 def update_draft(version: FrameworkVersion, source, user, *, filename: str | None = None) -> FrameworkVersion:
-    """Replace a draft's content with an edited file of the same code."""
+    """Replace a draft's content with an edited file of the same code (parsed outside the write transaction)."""
     if not can_manage(user, version):
         raise PermissionDenied(NO_RIGHT)
-    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
     if version.status != FrameworkVersion.Status.DRAFT:
         raise ImportFailed([Problem(filename or version.code, "已发布或已停用的版本不能修改，请先复制为新版本")])
-    _, data = _checked(source, filename, expect_code=version.code, exclude_pk=version.pk)
-    _fill(version, data)
-    _save(version, user)
+    src, data = _parsed(source, filename)
+    with transaction.atomic():
+        version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != FrameworkVersion.Status.DRAFT:
+            raise ImportFailed([Problem(filename or version.code, "已发布或已停用的版本不能修改，请先复制为新版本")])
+        _check_code(src, data, expect_code=version.code, exclude_pk=version.pk)
+        _fill(version, data)
+        _save(version, user)
     return version
 
 
-@transaction.atomic
 def publish(version: FrameworkVersion, user) -> FrameworkVersion:
     if not can_manage(user, version):
         raise PermissionDenied(NO_RIGHT)
-    version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+    version = FrameworkVersion.objects.get(pk=version.pk)
     if version.status != FrameworkVersion.Status.DRAFT:
         raise ValidationError("只有草稿可以发布。")
-    errors = validate_framework(version.data)
+    checked = version.checksum
+    errors = validate_framework(version.data)  # outside the write transaction: seconds for a large framework
     if errors:
         raise ValidationError([f"内容有误，不能发布：{e}" for e in errors[:10]])
-    version.status = FrameworkVersion.Status.PUBLISHED
-    version.published_at = timezone.now()
-    version.published_by = user
-    _save(version, user)
+    with transaction.atomic():
+        version = FrameworkVersion.objects.select_for_update().get(pk=version.pk)
+        if version.status != FrameworkVersion.Status.DRAFT:
+            raise ValidationError("只有草稿可以发布。")
+        if version.checksum != checked:
+            raise ValidationError("草稿在发布前被修改，请核对后重新发布。")
+        version.status = FrameworkVersion.Status.PUBLISHED
+        version.published_at = timezone.now()
+        version.published_by = user
+        _save(version, user)
     return version
 
 
