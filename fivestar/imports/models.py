@@ -34,6 +34,8 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("提交时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    # Updated while RUNNING (with the progress file's own timestamp); an old one means the worker died.
+    heartbeat_at = models.DateTimeField("后台任务最近进展", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 

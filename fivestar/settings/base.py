@@ -146,6 +146,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A background job (a round opening, a division import) whose worker has not reported for this many
+# seconds is shown as 已停滞 and resumed by the next `fivestar worker` (or `fivestar resume-jobs`).
+JOB_STALL_SECONDS = int(os.environ.get("FIVESTAR_JOB_STALL_SECONDS", "300"))
+ROUND_OPEN_BATCH = int(os.environ.get("FIVESTAR_ROUND_OPEN_BATCH", "2000"))
 
 SIMPLE_HISTORY_HISTORY_ID_USE_UUID = False
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -46,6 +46,9 @@ class Round(models.Model):
     phase = models.CharField("阶段", max_length=12, choices=Phase.choices, default=Phase.DRAFT)
     open_total = models.PositiveIntegerField("待创建数", default=0)
     open_done = models.PositiveIntegerField("已创建数", default=0)
+    # While OPENING: when the worker last reported, and which run holds the job (a resumed run takes it over).
+    heartbeat_at = models.DateTimeField("后台任务最近进展", null=True, blank=True)
+    open_token = models.CharField("开启任务标识", max_length=32, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="开启人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     recognised_at = models.DateTimeField("认定时间", null=True, blank=True)
     public_token = models.CharField("公示链接令牌", max_length=32, unique=True)
