@@ -6,7 +6,7 @@ from django.http import Http404
 from fivestar.orgs.models import Level, OrgUnit
 
 from .models import Assessment, Round, RoundResult, RoundTownStats
-from .services.notice import client_fingerprint
+from .services.notice import address_hash
 
 RATING_LABELS = {0: "未评星", 1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
 
@@ -104,4 +104,5 @@ def client_ip(request) -> str:
 
 
 def fingerprint(request) -> str:
-    return client_fingerprint(client_ip(request), request.META.get("HTTP_USER_AGENT", "")[:300])
+    """Who posted, for the objection limit: the client address only (never the User-Agent)."""
+    return address_hash(client_ip(request))

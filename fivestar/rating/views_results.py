@@ -21,7 +21,8 @@ from .models import Objection, Round
 from .selectors_history import village_history as history_of
 from .selectors_history import visible_village
 from .selectors_objections import may_see_objections, objections_for
-from .services import WorkflowError, recognise as recognise_round, resolve_objection, start_notice as start_round_notice
+from .services import WorkflowError, dismiss_objections, recognise as recognise_round, resolve_objection
+from .services import start_notice as start_round_notice
 
 
 def round_for(user, pk: int) -> Round:
@@ -89,6 +90,8 @@ def objections(request, pk):
     if status in Objection.Status.values:
         rows = rows.filter(status=status)
     failed, status_code = None, 200
+    if request.method == "POST" and "bulk_dismiss" in request.POST:
+        return _bulk_dismiss(request, rnd)
     if request.method == "POST":
         form = ResolveForm(request.POST)
         oid = request.POST.get("objection", "")
@@ -109,12 +112,28 @@ def objections(request, pk):
     for o in page:
         o.can_resolve = o.status == Objection.Status.OPEN and covers(user, o.assessment.org_unit, Action.MANAGE_ROUNDS)
         o.form = failed[1] if failed and failed[0] == o.pk else ResolveForm(initial={"objection": o.pk})
+    can_bulk = any(o.can_resolve for o in page)
     context = {
         "page_title": f"{rnd.name} · 公示异议", "round": rnd, "page": page, "status": status, "statuses": Objection.Status.choices,
-        "open_count": objections_for(user, rnd).filter(status=Objection.Status.OPEN).count(),
+        "open_count": objections_for(user, rnd).filter(status=Objection.Status.OPEN).count(), "can_bulk": can_bulk,
         "breadcrumbs": [{"label": rnd.name, "url": round_url(rnd)}, {"label": "公示异议"}],
     }
     return render(request, "rating/results/objections.html", context, status=status_code)
+
+
+def _bulk_dismiss(request, rnd):
+    """批量不予采纳: the selected objections the user can see, one reason; the service checks the right."""
+    ids = {int(i) for i in request.POST.getlist("ids") if i.isdigit() and len(i) <= 18}
+    visible = set(objections_for(request.user, rnd).filter(pk__in=ids).values_list("pk", flat=True))
+    try:
+        if ids != visible:
+            raise WorkflowError("所选异议不存在或不在您的管辖范围内。")
+        count = dismiss_objections(rnd, request.user, ids, request.POST.get("bulk_resolution", ""))
+    except WorkflowError as error:
+        _error(request, "未能批量处理", error)
+    else:
+        messages.success(request, f"已批量不予采纳 {count} 条异议。")
+    return redirect(request.get_full_path())
 
 
 @login_required

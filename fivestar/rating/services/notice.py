@@ -2,8 +2,11 @@
 
 import datetime
 import hashlib
+import hmac
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from fivestar.core.roles import Action
@@ -12,13 +15,15 @@ from fivestar.inbox.models import Notification
 from fivestar.inbox.services import notify
 from fivestar.standards.models import FrameworkVersion
 
-from ..models import Assessment, AssessmentEvent, Objection, Round, RoundResult, StarHolding, Status
+from ..models import Assessment, AssessmentEvent, Objection, ObjectionQuota, Round, RoundResult, StarHolding, Status
 from ..models.assessment import APPROVED_BY_LEVEL
 from ..stats import refresh_round_stats, refresh_town_stats
 from .errors import WorkflowError
 from .recipients import users_with_role_over
 
-OBJECTIONS_PER_CLIENT_PER_HOUR = 3
+# Per client address and round. Villagers often share one address (a carrier's NAT, the village office),
+# so the limit is a few, not one; settings.FIVESTAR_OBJECTIONS_PER_ADDRESS overrides it.
+OBJECTIONS_PER_ADDRESS_PER_ROUND = 5
 
 
 def final_status(rnd: Round) -> str:
@@ -42,8 +47,24 @@ def start_notice(rnd: Round, user, today: datetime.date | None = None) -> Round:
     return rnd
 
 
-def client_fingerprint(ip: str, user_agent: str) -> str:
-    return hashlib.sha256(f"{ip}|{user_agent}".encode()).hexdigest()
+def objection_limit() -> int:
+    return int(getattr(settings, "FIVESTAR_OBJECTIONS_PER_ADDRESS", OBJECTIONS_PER_ADDRESS_PER_ROUND))
+
+
+def address_hash(ip: str) -> str:
+    """The client address, keyed with the secret key so the stored value does not reveal it. Never the
+    User-Agent: a client can change that on every post."""
+    return hmac.new(settings.SECRET_KEY.encode(), f"objection|{ip}".encode(), hashlib.sha256).hexdigest()
+
+
+def _take_quota(rnd: Round, client_hash: str) -> None:
+    """One conditional UPDATE (count < limit) on the (round, address) row: atomic on SQLite and PostgreSQL,
+    so parallel posts cannot all pass. Called inside the transaction that stores the objection."""
+    ObjectionQuota.objects.get_or_create(round=rnd, address_hash=client_hash)
+    limit = objection_limit()
+    taken = ObjectionQuota.objects.filter(round=rnd, address_hash=client_hash, count__lt=limit).update(count=F("count") + 1)
+    if not taken:
+        raise WorkflowError(f"同一网络地址在本次公示期内最多可提交 {limit} 条异议，已达上限。如需补充情况，请直接联系乡镇党委。")
 
 
 def file_objection(rnd: Round, assessment: Assessment, reason: str, contact: str, client_hash: str,
@@ -61,10 +82,9 @@ def file_objection(rnd: Round, assessment: Assessment, reason: str, contact: str
         raise WorkflowError("异议理由不能超过 1000 字。")
     if len(contact or "") > 60:
         raise WorkflowError("联系方式不能超过 60 个字符。")
-    hour_ago = timezone.now() - datetime.timedelta(hours=1)
-    if Objection.objects.filter(client_hash=client_hash, created_at__gte=hour_ago).count() >= OBJECTIONS_PER_CLIENT_PER_HOUR:
-        raise WorkflowError("提交过于频繁，请一小时后再试。")
-    objection = Objection.objects.create(round=rnd, assessment=assessment, reason=reason, contact=(contact or "").strip(), client_hash=client_hash)
+    with transaction.atomic():
+        _take_quota(rnd, client_hash)
+        objection = Objection.objects.create(round=rnd, assessment=assessment, reason=reason, contact=(contact or "").strip(), client_hash=client_hash)
     notify(users_with_role_over(assessment.org_unit, ["town_admin", "county_admin"]), Notification.Kind.OBJECTION,
            f"{rnd.name}：{assessment.org_unit.display_name} 收到公示异议", reason[:200], f"/rating/rounds/{rnd.pk}/objections/", assessment.org_unit)
     return objection
@@ -98,6 +118,40 @@ def resolve_objection(objection: Objection, user, upheld: bool, resolution: str)
                 rnd.save()
             refresh_town_stats(rnd.pk, a.org_unit.parent_id)
     return objection
+
+
+def dismiss_objections(rnd: Round, user, ids, resolution: str) -> int:
+    """Dismiss many open objections of a round with one reason (duplicates, abuse), so spam cannot hold up
+    recognition. All or nothing: every selected objection must be in the round and in the user's charge.
+    Each one is attributed and written to its branch's history; already handled ones are left as they are.
+    Returns how many were dismissed."""
+    resolution = (resolution or "").strip()
+    if not resolution:
+        raise WorkflowError("批量不予采纳须填写处理意见。")
+    if len(resolution) > 2000:
+        raise WorkflowError("处理意见不能超过 2000 字。")
+    wanted = {int(i) for i in ids}
+    if not wanted:
+        raise WorkflowError("请至少选择一条异议。")
+    if len(wanted) > 1000:
+        raise WorkflowError("一次最多处理 1000 条异议。")
+    with transaction.atomic():
+        rows = list(Objection.objects.select_for_update(of=("self",)).select_related("assessment__org_unit")
+                    .filter(round=rnd, pk__in=wanted).order_by("pk"))
+        if len(rows) != len(wanted):
+            raise WorkflowError("所选异议不存在或不属于本评星周期。")
+        if not all(covers(user, o.assessment.org_unit, Action.MANAGE_ROUNDS) for o in rows):
+            raise WorkflowError("所选异议中有您无权处理的，未作任何处理。")
+        open_rows = [o for o in rows if o.status == Objection.Status.OPEN]
+        now = timezone.now()
+        Objection.objects.filter(pk__in=[o.pk for o in open_rows]).update(
+            status=Objection.Status.DISMISSED, resolution=resolution, resolved_by=user, resolved_at=now)
+        AssessmentEvent.objects.bulk_create([
+            AssessmentEvent(assessment_id=o.assessment_id, user=user, level="county", action=AssessmentEvent.Action.OBJECTION,
+                            new={"处理": "不予采纳（批量）", "异议": o.pk}, reason=resolution[:500])
+            for o in open_rows
+        ])
+    return len(open_rows)
 
 
 def recognise(rnd: Round, user, today: datetime.date | None = None) -> int:

@@ -10,7 +10,7 @@ from PIL import Image
 from fivestar.inbox.models import Notification
 from fivestar.rating.models import Assessment, Objection
 from fivestar.rating.services import recognise, resolve_objection
-from fivestar.rating.services.notice import client_fingerprint
+from fivestar.rating.services.notice import address_hash, objection_limit
 
 from .notice_helpers import WEAK_WMXF, round_in_notice
 
@@ -71,28 +71,30 @@ def test_objection_is_filed_notifies_reviewers_and_is_rate_limited(world, notice
     assert SUCCESS in client.get(response["Location"]).content.decode()
     objection = Objection.objects.get()
     assert (objection.assessment, objection.contact, objection.status) == (a, "13800000000", "open")
-    assert objection.client_hash == client_fingerprint("10.1.2.3", UA)
+    assert objection.client_hash == address_hash("10.1.2.3")
     assert Notification.objects.filter(user=world.users["town_admin"], kind="objection").exists()
 
-    for _ in range(2):
+    limit = objection_limit()
+    for _ in range(limit - 1):
         assert object_to(client, notice_round, a).status_code == 302
     refused = object_to(client, notice_round, a)
     assert refused.status_code == 400
-    assert "提交过于频繁，请一小时后再试。" in refused.content.decode()
-    assert Objection.objects.count() == 3
-    # Another browser on the same address is another client.
-    assert object_to(client, notice_round, a, HTTP_USER_AGENT="Another browser").status_code == 302
+    assert f"同一网络地址在本次公示期内最多可提交 {limit} 条异议" in refused.content.decode()
+    assert Objection.objects.count() == limit
+    # Changing the User-Agent does not make another client; another address is one.
+    assert object_to(client, notice_round, a, HTTP_USER_AGENT="Another browser").status_code == 400
+    assert object_to(client, notice_round, a, REMOTE_ADDR="10.1.2.4").status_code == 302
 
 
 @pytest.mark.django_db
 def test_forwarded_for_is_ignored_unless_enabled(world, notice_round, client, settings):
     a = Assessment.objects.get(round=notice_round, org_unit=world.village)
-    for i in range(3):
+    for i in range(objection_limit()):
         object_to(client, notice_round, a, HTTP_X_FORWARDED_FOR=f"203.0.113.{i}")
     assert object_to(client, notice_round, a, HTTP_X_FORWARDED_FOR="203.0.113.99").status_code == 400  # spoofing does not help
     settings.USE_X_FORWARDED_FOR = True
     assert object_to(client, notice_round, a, HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.7").status_code == 302
-    assert Objection.objects.filter(client_hash=client_fingerprint("198.51.100.7", UA)).count() == 1
+    assert Objection.objects.filter(client_hash=address_hash("198.51.100.7")).count() == 1
 
 
 @pytest.mark.django_db
