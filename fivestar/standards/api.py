@@ -1,14 +1,19 @@
-"""Frameworks over the API: list, detail (stars → standards → rules) and evaluate a set of results."""
+"""Frameworks over the API: list, detail (stars → standards → rules), evaluate a set of results, publish and
+archive. Drafts outside the token user's scope are 404; managing a version outside it is 403 (the services decide)."""
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
+
+from . import services
 
 from .engine import gaps, validate_inputs
 from .engine import evaluate as run_evaluation
 from .models import FrameworkVersion
-from .selectors import get_version, versions
+from .selectors import get_version, visible_versions
 
 router = Router(tags=["创建标准"])
 
@@ -160,7 +165,7 @@ def _rule(r) -> dict:
 
 @router.get("/frameworks", response=FrameworkPage, summary="创建标准版本列表")
 def list_frameworks(request, filters: FrameworkFilters = Query(...)):
-    qs = versions()
+    qs = visible_versions(request.user)
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.branch_type:
@@ -171,7 +176,7 @@ def list_frameworks(request, filters: FrameworkFilters = Query(...)):
 
 @router.get("/frameworks/{framework_id}", response=FrameworkDetail, summary="创建标准详情（星、标准、细则）")
 def get_framework(request, framework_id: int):
-    version = get_version(framework_id)
+    version = get_version(request.user, framework_id)
     fw = version.compiled()
     stars = [
         {"code": s.code, "name": s.name, "order": s.order, "pass_ratio": s.pass_ratio, "pass_score": s.pass_score,
@@ -185,7 +190,7 @@ def get_framework(request, framework_id: int):
 @router.post("/frameworks/{framework_id}/evaluate", response={200: EvaluationOut, 422: ValidationErrorOut},
              summary="按创建标准评星（计算各星得分、是否获得及差距）")
 def evaluate_framework(request, framework_id: int, payload: EvaluateIn):
-    fw = get_version(framework_id).compiled()
+    fw = get_version(request.user, framework_id).compiled()
     errors = validate_inputs(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators)
     if errors:
         return Status(422, {"detail": "填报数据校验未通过。",
@@ -203,3 +208,30 @@ def evaluate_framework(request, framework_id: int, payload: EvaluateIn):
                               "current": i.current, "target": i.target} for i in g.improvements],
         } for g in report],
     })
+
+
+class DetailOut(Schema):
+    detail: str
+
+
+def _lifecycle(request, framework_id: int, action):
+    version = get_version(request.user, framework_id)
+    try:
+        version = action(version, request.user)
+    except PermissionDenied:
+        return Status(403, {"detail": services.NO_RIGHT})
+    except DjangoValidationError as exc:
+        return Status(409, {"detail": "；".join(exc.messages)})
+    return Status(200, _summary(version))
+
+
+@router.post("/frameworks/{framework_id}/publish", response={200: FrameworkOut, 403: DetailOut, 404: DetailOut, 409: DetailOut},
+             summary="发布草稿（需对其适用范围有管理创建标准的权限）")
+def publish_framework(request, framework_id: int):
+    return _lifecycle(request, framework_id, services.publish)
+
+
+@router.post("/frameworks/{framework_id}/archive", response={200: FrameworkOut, 403: DetailOut, 404: DetailOut, 409: DetailOut},
+             summary="停用版本（需对其适用范围有管理创建标准的权限）")
+def archive_framework(request, framework_id: int):
+    return _lifecycle(request, framework_id, services.archive)

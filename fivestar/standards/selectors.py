@@ -1,12 +1,19 @@
-"""Reads of framework versions. Standards are public documents: every signed-in user may read every version;
-managing one needs MANAGE_STANDARDS over its org unit (any holder when it has none)."""
+"""Reads of framework versions, and who may manage them.
+
+Published and archived versions are public documents: every signed-in user reads them. A draft is visible
+only to the scope that owns it and above (users whose grants cover its org unit; for a draft with no org
+unit, which would apply province-wide, superusers and 系统管理员 only). Managing a version (edit, publish,
+copy, archive) needs MANAGE_STANDARDS over its org unit; a version with no org unit applies above every
+county, so only superusers and 系统管理员 manage it. Services check these, so pages and the API inherit them.
+"""
 
 from __future__ import annotations
 
+from django.db.models import Q
 from django.http import Http404
 
 from fivestar.core.roles import Action, Role
-from fivestar.core.scoping import covers, is_global, user_grants
+from fivestar.core.scoping import covers, is_global, scope_q, user_grants
 from fivestar.orgs.models import OrgUnit
 
 from .engine import KNOWN_INDICATORS
@@ -19,26 +26,53 @@ def versions():
     return FrameworkVersion.objects.select_related("org_unit", "based_on").order_by("branch_type", "-created_at", "-id")
 
 
-def get_version(pk) -> FrameworkVersion:
+def visible_versions(user):
+    """Every published or archived version, and the drafts of `user`'s scope (see the module docstring).
+    `user` None is the system (command line)."""
+    qs = versions()
+    if user is None or is_global(user):
+        return qs
+    drafts = scope_q(user, Action.VIEW, "org_unit__")
+    if getattr(user, "is_authenticated", False) and may_leave_unscoped(user):
+        drafts |= Q(org_unit__isnull=True)
+    return qs.filter(~Q(status=FrameworkVersion.Status.DRAFT) | drafts)
+
+
+def _pk(pk) -> int:
     try:
-        pk = int(pk)
+        return int(pk)
     except (TypeError, ValueError):
         raise Http404("创建标准版本不存在") from None
-    version = versions().filter(pk=pk).first()
-    if version is None:
+
+
+def may_read(user, version: FrameworkVersion) -> bool:
+    """`visible_versions` for one loaded version, without a query for published ones."""
+    if version.status != FrameworkVersion.Status.DRAFT or user is None or is_global(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if version.org_unit_id is None:
+        return may_leave_unscoped(user)
+    return covers(user, version.org_unit, Action.VIEW)
+
+
+def get_version(user, pk) -> FrameworkVersion:
+    """A version `user` may read (404 for a draft outside their scope, as for one that does not exist)."""
+    version = versions().filter(pk=_pk(pk)).first()
+    if version is None or not may_read(user, version):
         raise Http404("创建标准版本不存在")
     return version
 
 
-def get_by_code(code: str) -> FrameworkVersion:
+def get_by_code(user, code: str) -> FrameworkVersion:
     version = versions().filter(code=code).first()
-    if version is None:
+    if version is None or not may_read(user, version):
         raise Http404(f"创建标准版本 {code} 不存在")
     return version
 
 
 def can_manage_scope(user, org_unit: OrgUnit | None) -> bool:
-    """`user` None is the system (command line)."""
+    """Whether `user` may manage a version scoped to `org_unit` (None: every unit). `user` None is the system."""
     if user is None:
         return True
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -46,7 +80,7 @@ def can_manage_scope(user, org_unit: OrgUnit | None) -> bool:
     if is_global(user):
         return True
     if org_unit is None:
-        return bool(user_grants(user, Action.MANAGE_STANDARDS))
+        return may_leave_unscoped(user)
     return covers(user, org_unit, Action.MANAGE_STANDARDS)
 
 
@@ -55,16 +89,25 @@ def can_manage(user, version: FrameworkVersion) -> bool:
 
 
 def can_import(user) -> bool:
-    return can_manage_scope(user, None)
+    """Whether `user` may import a version for some scope (any MANAGE_STANDARDS grant)."""
+    if user is None:
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return is_global(user) or bool(user_grants(user, Action.MANAGE_STANDARDS))
 
 
 def may_leave_unscoped(user) -> bool:
-    """Superusers and 系统管理员 may import a version for every unit (no org unit)."""
-    return is_global(user) or user.role_assignments.filter(role=Role.SYSADMIN, active=True).exists()
+    """Superusers and 系统管理员 may import a version for every unit (no org unit); cached on the user object."""
+    if is_global(user):
+        return True
+    if "_fivestar_sysadmin" not in user.__dict__:
+        user.__dict__["_fivestar_sysadmin"] = user.role_assignments.filter(role=Role.SYSADMIN, active=True).exists()
+    return user.__dict__["_fivestar_sysadmin"]
 
 
 def manageable_version_or_404(user, pk) -> FrameworkVersion:
-    version = get_version(pk)
+    version = get_version(user, pk)
     if not can_manage(user, version):
         raise Http404("创建标准版本不存在或您无权管理")
     return version

@@ -1,4 +1,5 @@
-"""Reading frameworks (any signed-in user): the version list, the browser, downloads and the version diff."""
+"""Reading frameworks (any signed-in user; drafts only within their scope): the version list, the browser,
+downloads and the version diff."""
 
 from urllib.parse import quote
 
@@ -27,7 +28,7 @@ def _download(content, filename: str, content_type: str) -> HttpResponse:
 
 @login_required
 def version_list(request):
-    versions = list(selectors.versions())
+    versions = list(selectors.visible_versions(request.user))
     context = {
         "page_title": "创建标准",
         "breadcrumbs": [{"label": "创建标准"}],
@@ -39,7 +40,7 @@ def version_list(request):
 
 @login_required
 def version_detail(request, pk):
-    version = selectors.get_version(pk)
+    version = selectors.get_version(request.user, pk)
     can_manage = selectors.can_manage(request.user, version)
     context = {
         "page_title": version.name,
@@ -48,20 +49,20 @@ def version_detail(request, pk):
         "stars": selectors.browser_tree(version),
         "can_manage": can_manage,
         "is_draft": version.status == version.Status.DRAFT,
-        "derived": list(version.derived.order_by("-created_at")[:10]),
+        "derived": [v for v in version.derived.select_related("org_unit").order_by("-created_at")[:30] if selectors.may_read(request.user, v)][:10],
     }
     return render(request, "standards/detail.html", context)
 
 
 @login_required
 def download_yaml(request, pk):
-    version = selectors.get_version(pk)
+    version = selectors.get_version(request.user, pk)
     return _download(yaml_io.dump(version.data, header=True), f"{version.code}.yaml", "application/x-yaml; charset=utf-8")
 
 
 @login_required
 def download_xlsx(request, pk):
-    version = selectors.get_version(pk)
+    version = selectors.get_version(request.user, pk)
     return _download(excel_io.export(version.data), f"{version.code}.xlsx", XLSX)
 
 
@@ -78,6 +79,8 @@ def template_yaml(request):
 @login_required
 def version_diff(request):
     form = DiffForm(request.GET or None)
+    for name in ("a", "b"):  # drafts outside the user's scope are neither listed nor accepted
+        form.fields[name].queryset = selectors.visible_versions(request.user)
     context = {"page_title": "版本对比", "breadcrumbs": _crumbs({"label": "版本对比"}), "form": form}
     if form.is_bound and form.is_valid():
         a, b = form.cleaned_data["a"], form.cleaned_data["b"]

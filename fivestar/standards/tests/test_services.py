@@ -107,9 +107,13 @@ def test_only_standards_managers_covering_the_scope_may_write(world):
         services.new_version_from(version, other_county_admin, "x-2025", "2025")
     with pytest.raises(PermissionDenied):
         services.import_framework(RURAL, other_county_admin, world.county)
-    # A version without a scope may be managed by any holder of the right.
-    unscoped = services.import_framework(RURAL, other_county_admin)
-    assert services.publish(unscoped, world.users["county_admin"]).status == Status.PUBLISHED
+    # A version without a scope applies above every county: only a 系统管理员 (or superuser) imports or manages it.
+    with pytest.raises(PermissionDenied):
+        services.import_framework(RURAL, other_county_admin)
+    unscoped = services.import_framework(RURAL, world.users["sysadmin"])
+    with pytest.raises(PermissionDenied):
+        services.publish(unscoped, world.users["county_admin"])
+    assert services.publish(unscoped, world.users["sysadmin"]).status == Status.PUBLISHED
     assert services.publish(version, world.users["sysadmin"]).status == Status.PUBLISHED
 
 

@@ -154,12 +154,12 @@ def test_publish_copy_archive_need_the_right(world, login, shipped):
 
 
 def test_diff_page(world, login):
-    a = services.import_framework(example(), None)
+    a = services.import_framework(example(), None, publish=True)
     data = example()
     data["code"] = "example-2025-rural"
     find_rule(data, "zbgy-01-02")["max"] = 8
     data["stars"][1]["standards"][0]["rules"].pop()
-    b = services.import_framework(data, None)
+    b = services.import_framework(data, None, publish=True)
     html = login(world.users["village_cadre"]).get(f"/standards/diff/?a={a.pk}&b={b.pk}").content.decode()
     assert 'data-testid="removed-cyxw-01-02"' in html and 'class="table-danger"' in html
     assert 'data-testid="changed-zbgy-01-02"' in html
