@@ -1,4 +1,4 @@
-"""People and responsibility assignments over the API, scoped like the pages.
+"""People, responsibility assignments, login accounts and roles over the API, scoped like the pages.
 
 Reads return only what the token's user may see; an object outside that scope is a 404. Writes go
 through the same services as the pages: 403 when the target unit is visible but read-only for the
@@ -18,8 +18,10 @@ from pydantic import Field
 
 from fivestar.orgs.models import OrgUnit
 
-from . import selectors, services
-from .models import Gender, Person, Position, Responsibility
+from fivestar.core.roles import Role
+
+from . import account_services, selectors, services
+from .models import Gender, Person, Position, Responsibility, RoleAssignment
 
 router = Router(tags=["人员与职责"])
 
@@ -264,3 +266,107 @@ def delete_responsibility(request, duty_id: int):
         services.delete_responsibility(request.user, duty)
     return Status(204, None)
 
+
+
+# ---- login accounts and roles (rank rules in account_services) --------------------------------------------
+
+
+class AccountIn(Schema):
+    username: str = Field(..., max_length=30, description="用户名：3至30位字母、数字或 _ . @ + -")
+
+
+class AccountActiveIn(Schema):
+    active: bool = Field(..., description="true 启用，false 停用")
+
+
+class AccountOut(Schema):
+    person_id: int
+    username: str
+    active: bool
+
+
+class PasswordOut(AccountOut):
+    password: str = Field(..., description="生成的初始密码，只返回这一次；对方首次登录后须修改")
+
+
+class RoleOut(Schema):
+    id: int
+    role: str
+    role_name: str
+    org_unit: str
+    org_unit_name: str
+    area: str | None
+
+
+class RoleIn(Schema):
+    role: str = Field(..., description="角色代码：" + "、".join(f"{r.value}={r.label}" for r in Role))
+    org_unit: str = Field(..., description="绑定单位代码")
+    area: str | None = Field(None, description="片区名称（仅包片领导）")
+
+
+def _account_out(person: Person, password: str | None = None) -> dict:
+    out = {"person_id": person.pk, "username": person.user.username, "active": person.user.is_active}
+    return {**out, "password": password} if password is not None else out
+
+
+def _role_out(ra: RoleAssignment) -> dict:
+    return {"id": ra.pk, "role": ra.role, "role_name": ra.get_role_display(), "org_unit": ra.org_unit.code,
+            "org_unit_name": ra.org_unit.display_name, "area": ra.area.name if ra.area_id else None}
+
+
+def _account_person(user, person_id: int) -> Person:
+    person = selectors.get_visible_person(user, person_id)
+    with _service_errors():
+        account_services.require_accounts(user, person)
+    return person
+
+
+@router.post("/people/{int:person_id}/account", response={201: PasswordOut, 403: ErrorOut, 404: ErrorOut}, summary="创建登录账号")
+def create_account(request, person_id: int, payload: AccountIn):
+    person = _account_person(request.user, person_id)
+    with _service_errors():
+        password = account_services.create_account(request.user, person, payload.username)
+    return Status(201, _account_out(person, password))
+
+
+@router.post("/people/{int:person_id}/account/password-reset", response={200: PasswordOut, 403: ErrorOut, 404: ErrorOut},
+             summary="重置登录密码（须对该账号的每个角色都有更高级别的管理权限）")
+def reset_account_password(request, person_id: int):
+    person = _account_person(request.user, person_id)
+    with _service_errors():
+        password = account_services.reset_password(request.user, person)
+    return Status(200, _account_out(person, password))
+
+
+@router.post("/people/{int:person_id}/account/active", response={200: AccountOut, 403: ErrorOut, 404: ErrorOut}, summary="启用或停用登录账号")
+def set_account_active(request, person_id: int, payload: AccountActiveIn):
+    person = _account_person(request.user, person_id)
+    with _service_errors():
+        account_services.set_account_active(request.user, person, payload.active)
+    person.user.refresh_from_db(fields=["is_active"])
+    return Status(200, _account_out(person))
+
+
+@router.get("/people/{int:person_id}/roles", response=list[RoleOut], summary="人员的角色（您可见范围内）")
+def list_roles(request, person_id: int):
+    person = selectors.get_visible_person(request.user, person_id)
+    return [_role_out(ra) for ra in selectors.roles_of(request.user, person)] if person.user_id else []
+
+
+@router.post("/people/{int:person_id}/roles", response={201: RoleOut, 403: ErrorOut, 404: ErrorOut}, summary="授予角色")
+def grant_role(request, person_id: int, payload: RoleIn):
+    person = _account_person(request.user, person_id)
+    unit = _target_unit(request.user, payload.org_unit)
+    with _service_errors():
+        ra = account_services.grant_role(request.user, person, payload.role, unit, payload.area)
+    return Status(201, _role_out(ra))
+
+
+@router.delete("/roles/{int:role_id}", response={204: None, 403: ErrorOut, 404: ErrorOut}, summary="撤销角色")
+def revoke_role(request, role_id: int):
+    ra = RoleAssignment.objects.visible_to(request.user).select_related("org_unit", "area", "user").filter(pk=role_id).first()
+    if ra is None:
+        raise Http404
+    with _service_errors():
+        account_services.revoke_role(request.user, ra)
+    return Status(204, None)

@@ -146,3 +146,52 @@ class TestPages:
         assert "镇级管理员" not in select and "县级管理员" not in select and "村书记/村干部" in select
         response = client.post(f"/people/{cadre.pk}/roles/new/", {"role": Role.TOWN_ADMIN, "org_unit": world.town.code})
         assert response.status_code == 200 and not cadre.user.role_assignments.filter(role=Role.TOWN_ADMIN).exists()
+
+
+class TestApi:
+    @pytest.fixture
+    def call(self, client, api_token):
+        def _call(user, method, url, body=None):
+            kwargs = {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
+            if body is not None:
+                kwargs.update(data=body, content_type="application/json")
+            return getattr(client, method)(f"/api/v1{url}", **kwargs)
+
+        return _call
+
+    def test_town_admin_is_refused_on_a_county_role_account(self, world, county_deputy, call):
+        town = world.users[Role.TOWN_ADMIN]
+        for url, body in ((f"/people/{county_deputy.pk}/account/password-reset", None),
+                          (f"/people/{county_deputy.pk}/account/active", {"active": False}),
+                          (f"/people/{county_deputy.pk}/roles", {"role": "observer", "org_unit": world.town.code})):
+            response = call(town, "post", url, body)
+            assert response.status_code == 403 and "不能管理" in response.json()["detail"], url
+        ra = county_deputy.user.role_assignments.get()
+        assert call(town, "delete", f"/roles/{ra.pk}").status_code == 404
+        county_deputy.user.refresh_from_db()
+        assert county_deputy.user.is_active and county_deputy.user.check_password("x-pass-12345")
+
+    def test_county_admin_manages_a_town_role_account(self, world, town_colleague, call):
+        county = world.users[Role.COUNTY_ADMIN]
+        response = call(county, "post", f"/people/{town_colleague.pk}/account/password-reset")
+        assert response.status_code == 200
+        town_colleague.user.refresh_from_db()
+        assert town_colleague.user.check_password(response.json()["password"])
+        ra = town_colleague.user.role_assignments.get()
+        assert [r["role"] for r in call(county, "get", f"/people/{town_colleague.pk}/roles").json()] == ["town_admin"]
+        assert call(county, "delete", f"/roles/{ra.pk}").status_code == 204
+
+    def test_town_admin_manages_a_village_cadre_but_grants_no_peer_role(self, world, cadre, call):
+        town = world.users[Role.TOWN_ADMIN]
+        assert call(town, "post", f"/people/{cadre.pk}/account/active", {"active": False}).json()["active"] is False
+        response = call(town, "post", f"/people/{cadre.pk}/roles", {"role": "town_admin", "org_unit": world.town.code})
+        assert response.status_code == 403 and "同级或比您高" in response.json()["detail"]
+        response = call(town, "post", f"/people/{cadre.pk}/roles", {"role": "village_liaison", "org_unit": world.sibling.code})
+        assert response.status_code == 201 and response.json()["org_unit"] == world.sibling.code
+
+    def test_create_account(self, world, call):
+        newcomer = person(world.village, "新人", position="village_cadre")
+        response = call(world.users[Role.TOWN_ADMIN], "post", f"/people/{newcomer.pk}/account", {"username": "newcomer"})
+        assert response.status_code == 201 and response.json()["username"] == "newcomer" and len(response.json()["password"]) >= 12
+        response = call(world.users[Role.VILLAGE_CADRE], "post", f"/people/{newcomer.pk}/account/password-reset")
+        assert response.status_code == 403
