@@ -4,17 +4,24 @@ Progress is written to a small JSON file next to the upload, not to the ImportJo
 in one transaction, and a row updated inside it stays invisible to the polling page until commit
 (on SQLite a second connection could not even write while the import holds the write lock). The
 worker and the web server share MEDIA_ROOT anyway, since the worker reads the uploaded files from it.
+
+The same file carries the heartbeat ("at"), rewritten every few seconds by a thread of the worker while
+the job runs. A job RUNNING with no heartbeat for `JOB_STALL_SECONDS` lost its worker (killed): its
+transaction was rolled back, so `resume` simply queues it again and it imports from the start.
 """
 
+import datetime
 import json
 import logging
 import os
+import threading
 import time
 from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
 
+from fivestar.core import jobs
 from fivestar.core.roles import Action
 from fivestar.core.scoping import is_global, user_grants
 from fivestar.orgs.divisions import apply_import, plan_import
@@ -76,36 +83,124 @@ def confirm(job: ImportJob) -> bool:
     return bool(queued)
 
 
-def read_progress(job: ImportJob) -> tuple[int, int]:
+def _read_progress_file(job: ImportJob) -> dict:
     try:
         data = json.loads((job_dir(job) / "progress.json").read_text())
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def read_progress(job: ImportJob) -> tuple[int, int]:
+    data = _read_progress_file(job)
+    try:
         return int(data["done"]), int(data["total"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError):
         return job.done, job.total
 
 
+def last_heartbeat(job: ImportJob):
+    """When the worker last reported: the row's heartbeat or the progress file's, whichever is later."""
+    beats = [job.heartbeat_at] if job.heartbeat_at else []
+    try:
+        beats.append(datetime.datetime.fromtimestamp(float(_read_progress_file(job)["at"]), tz=datetime.timezone.utc))
+    except (ValueError, KeyError, TypeError, OverflowError, OSError):
+        pass
+    return max(beats) if beats else None
+
+
+def is_stalled(job: ImportJob) -> bool:
+    return job.status == ImportJob.Status.RUNNING and jobs.is_stalled(last_heartbeat(job))
+
+
 class _ProgressFile:
-    """Writes (done, total) atomically, at most a few times a second."""
+    """Writes (done, total, heartbeat) atomically, at most a few times a second."""
 
     def __init__(self, job: ImportJob):
         self.path = job_dir(job) / "progress.json"
         self.last = 0.0
+        self.done, self.total = 0, job.total
+        self.lock = threading.Lock()
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
         if now - self.last < 0.25 and done < total:
             return
         self.last = now
-        tmp = self.path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"done": done, "total": total}))
-        os.replace(tmp, self.path)
+        self.done, self.total = done, total
+        self.write()
+
+    def write(self) -> None:
+        with self.lock:
+            tmp = self.path.with_suffix(f".{threading.get_ident()}.tmp")
+            tmp.write_text(json.dumps({"done": self.done, "total": self.total, "at": time.time()}))
+            os.replace(tmp, self.path)
+
+
+class _Heartbeat(threading.Thread):
+    """Rewrites the progress file every few seconds while the import runs (plan and write alike)."""
+
+    def __init__(self, progress: _ProgressFile):
+        super().__init__(daemon=True, name="import-heartbeat")
+        self.progress = progress
+        self.stopped = threading.Event()
+        self.every = max(0.2, min(30.0, jobs.stall_seconds() / 4))
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.every):
+            try:
+                self.progress.write()
+            except OSError:  # a full disk must not kill the import
+                log.warning("import heartbeat could not be written", exc_info=True)
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+
+def stalled_jobs(cutoff=None) -> list[ImportJob]:
+    running = ImportJob.objects.filter(kind=ImportJob.Kind.DIVISIONS, status=ImportJob.Status.RUNNING)
+    return [job for job in running if is_stalled(job)]
+
+
+class ResumeRefused(Exception):
+    pass
+
+
+def resume(job: ImportJob, user=None) -> str:
+    """继续: queue a division import whose worker died. Its transaction was rolled back, so it runs again whole."""
+    from .tasks import run_divisions_import
+
+    if user is not None and not can_import_divisions(user):
+        raise ResumeRefused("您无权继续该导入任务。")
+    job = ImportJob.objects.get(pk=job.pk)
+    if not is_stalled(job):
+        raise ResumeRefused("该导入任务没有停滞，无需继续。")
+    if not ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(
+            status=ImportJob.Status.QUEUED, heartbeat_at=timezone.now(), message="已重新排队，继续导入"):
+        raise ResumeRefused("该导入任务已在继续。")
+    (job_dir(job) / "progress.json").unlink(missing_ok=True)
+    jobs.fail_orphaned_results(run_divisions_import.module_path, job.pk)
+    run_divisions_import.enqueue(job.pk)
+    return f"行政区划导入任务 {job.pk}：已重新排队，将从头重新导入（上次中断的写入已全部回滚）"
 
 
 def run(job_id: int) -> dict:
     """The background task body: validate again (files or database may have changed), then import."""
-    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(status=ImportJob.Status.RUNNING):
+    if not ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now(), done=0):
         return {"skipped": True}
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    progress = _ProgressFile(job)
+    heartbeat = _Heartbeat(progress)
+    heartbeat.start()
+    try:
+        return _run(job, progress)
+    finally:
+        heartbeat.stop()
+
+
+def _run(job: ImportJob, progress: _ProgressFile) -> dict:
+    job_id = job.pk
     try:
         plan = plan_import(job_dir(job), under=job.under_code)
         if not plan.ok:
@@ -113,7 +208,8 @@ def run(job_id: int) -> dict:
             return _finish(job, ImportJob.Status.FAILED, f"导入前校验未通过：共 {plan.error_count:,} 个错误，未写入任何数据")
         job.total = len(plan.rows)
         ImportJob.objects.filter(pk=job.pk).update(total=job.total)
-        result = apply_import(plan, user=job.created_by, progress=_ProgressFile(job))
+        progress.total = job.total
+        result = apply_import(plan, user=job.created_by, progress=progress)
     except DivisionImportError as exc:
         return _finish(job, ImportJob.Status.FAILED, f"导入失败，未写入任何数据：{exc}")
     except Exception:

@@ -4,9 +4,12 @@ results forward as a baseline "to confirm", so nobody retypes what has not chang
 import datetime
 import secrets
 
+from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
+from django.utils import timezone
 
+from fivestar.core import jobs
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 from fivestar.indicators.registry import values_for_many
@@ -17,7 +20,9 @@ from ..stats import refresh_round_stats
 from .errors import WorkflowError
 from .evaluation import evaluate_assessment
 
-BATCH = 2000
+
+class Superseded(Exception):
+    """A resumed run took the opening over; this (older) run stops at its next batch."""
 
 
 def create_round(user, *, scope: OrgUnit, name: str, kind: str, year: int, period_start, period_end,
@@ -53,12 +58,46 @@ def open_round(rnd: Round, user) -> None:
     """Mark the round as opening and hand the work to the background worker."""
     if not covers(user, rnd.scope, Action.MANAGE_ROUNDS):
         raise WorkflowError("您无权开启该评星周期。")
-    updated = Round.objects.filter(pk=rnd.pk, phase=Round.Phase.DRAFT).update(phase=Round.Phase.OPENING, opened_by=user, open_done=0)
+    updated = Round.objects.filter(pk=rnd.pk, phase=Round.Phase.DRAFT).update(
+        phase=Round.Phase.OPENING, opened_by=user, open_done=0, heartbeat_at=timezone.now(), open_token="")
     if not updated:
         raise WorkflowError("该评星周期已开启，不能重复开启。")
     from ..tasks import populate_round_task
 
     transaction.on_commit(lambda: populate_round_task.enqueue(rnd.pk))
+
+
+def opening_stalled(rnd: Round) -> bool:
+    """The round is opening but its worker has not reported for `JOB_STALL_SECONDS` (it died or none runs)."""
+    return rnd.phase == Round.Phase.OPENING and jobs.is_stalled(rnd.heartbeat_at)
+
+
+def resume_opening(rnd: Round, user=None) -> str:
+    """继续: queue a stalled opening again (`user=None` is the system: the worker, the command line).
+
+    The new run skips the branches that already have their assessment and takes the job over, so the
+    round ends with exactly the rows an uninterrupted opening makes.
+    """
+    if user is not None and not covers(user, rnd.scope, Action.MANAGE_ROUNDS):
+        raise WorkflowError("您无权继续开启该评星周期。")
+    rnd = Round.objects.get(pk=rnd.pk)
+    if rnd.phase != Round.Phase.OPENING:
+        raise WorkflowError("该评星周期不在开启中，无需继续。")
+    if not opening_stalled(rnd):
+        raise WorkflowError("后台任务仍在进行，请稍候；如长时间没有进展，页面会显示“已停滞”，届时可点击“继续”。")
+    # Only one of several clicks (or a click and the worker) re-queues: the first moves the heartbeat on.
+    claimed = Round.objects.filter(pk=rnd.pk, phase=Round.Phase.OPENING, heartbeat_at=rnd.heartbeat_at).update(heartbeat_at=timezone.now())
+    if not claimed:
+        raise WorkflowError("该评星周期已在继续开启。")
+    from ..tasks import populate_round_task
+
+    jobs.fail_orphaned_results(populate_round_task.module_path, rnd.pk)
+    transaction.on_commit(lambda: populate_round_task.enqueue(rnd.pk))
+    return f"评星周期 {rnd.pk}「{rnd.name}」：已重新排队，继续开启（已创建 {rnd.open_done:,} / {rnd.open_total:,}）"
+
+
+def stalled_openings(cutoff) -> list[Round]:
+    return list(Round.objects.filter(phase=Round.Phase.OPENING).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)))
 
 
 def _previous_assessments(rnd: Round, unit_ids: list[int]) -> dict[int, Assessment]:
@@ -102,48 +141,74 @@ def _carry(previous: Assessment | None, framework, levels_of_previous) -> dict:
 
 
 def populate_round(round_id: int) -> int:
-    """Create one assessment per branch in scope, in batches; idempotent (existing ones are kept)."""
+    """Create one assessment per branch in scope, in batches; idempotent and resumable.
+
+    Branches that already have their assessment are skipped (a resumed run picks up where a killed
+    one stopped), and `open_done` counts the rows that exist, so it is exact after a resume. Each batch
+    commits with the round's heartbeat; a newer run (resumed) takes the job over and this one stops.
+    Returns the number of assessments this run created.
+    """
     rnd = Round.objects.select_related("scope", "rural_framework", "community_framework").get(pk=round_id)
+    token = secrets.token_hex(8)
+    batch_size = max(1, int(getattr(settings, "ROUND_OPEN_BATCH", 2000)))
     branches = OrgUnit.objects.filter(path__startswith=rnd.scope.path, level=Level.VILLAGE, active=True)
-    Round.objects.filter(pk=rnd.pk).update(open_total=branches.count())
+    Round.objects.filter(pk=rnd.pk).update(
+        open_token=token, heartbeat_at=timezone.now(), open_total=branches.count(),
+        open_done=Assessment.objects.filter(round=rnd).count())
     compiled = {"rural": rnd.rural_framework.compiled()}
     if rnd.community_framework_id:
         compiled["community"] = rnd.community_framework.compiled()
     created = 0
     last_id = 0
-    while True:
-        batch = list(branches.filter(id__gt=last_id).order_by("id").values_list("id", "branch_type", "parent_id")[:BATCH])
-        if not batch:
-            break
-        last_id = batch[-1][0]
-        ids = [unit_id for unit_id, _, _ in batch]
-        existing = set(Assessment.objects.filter(round=rnd, org_unit_id__in=ids).values_list("org_unit_id", flat=True))
-        previous = _previous_assessments(rnd, ids)
-        vetoes = _veto_rules(rnd, ids)
-        indicators = values_for_many(ids, rnd.year)
-        rows = []
-        for unit_id, branch_type, town_id in batch:
-            if unit_id in existing:
-                continue
-            kind = "community" if branch_type == "community" and "community" in compiled else "rural"
-            fw_row = rnd.community_framework if kind == "community" else rnd.rural_framework
-            prev = previous.get(unit_id)
-            carried = _carry(prev, compiled[kind], prev.round.levels if prev else [])
-            a = Assessment(round=rnd, org_unit_id=unit_id, town_id=town_id, framework=fw_row, **carried)
-            a.veto_events = sorted(c for c in vetoes.get(unit_id, ()) if c in compiled[kind].rules_by_code)
-            a.round = rnd
-            evaluate_assessment(a, indicators.get(unit_id, {}), framework=compiled[kind])
-            rows.append(a)
-        with transaction.atomic():
-            made = Assessment.objects.bulk_create(rows, batch_size=BATCH)
-            AssessmentEvent.objects.bulk_create(
-                [AssessmentEvent(assessment=a, user=rnd.opened_by, level="system", action=AssessmentEvent.Action.OPENED,
-                                 reason="开启评星周期" + ("，沿用上期结果待确认" if a.to_confirm else "")) for a in made],
-                batch_size=BATCH,
-            )
-            Round.objects.filter(pk=rnd.pk).update(open_done=F("open_done") + len(batch))
-        created += len(rows)
+    try:
+        while True:
+            batch = list(branches.filter(id__gt=last_id).order_by("id").values_list("id", "branch_type", "parent_id")[:batch_size])
+            if not batch:
+                break
+            last_id = batch[-1][0]
+            created += _populate_batch(rnd, token, batch, compiled)
+    except Superseded:
+        return created
     refresh_round_stats(rnd.pk)
-    Round.objects.filter(pk=rnd.pk).update(phase=Round.Phase.OPEN, open_done=F("open_total"))
+    done = Assessment.objects.filter(round=rnd).count()
+    Round.objects.filter(pk=rnd.pk, open_token=token).update(open_done=done, open_total=done, heartbeat_at=timezone.now())
+    Round.objects.filter(pk=rnd.pk, open_token=token, phase__in=[Round.Phase.DRAFT, Round.Phase.OPENING]).update(phase=Round.Phase.OPEN)
     return created
 
+
+def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], compiled: dict) -> int:
+    ids = [unit_id for unit_id, _, _ in batch]
+    existing = set(Assessment.objects.filter(round=rnd, org_unit_id__in=ids).values_list("org_unit_id", flat=True))
+    todo = [row for row in batch if row[0] not in existing]
+    if not todo:
+        if not Round.objects.filter(pk=rnd.pk, open_token=token).update(heartbeat_at=timezone.now()):
+            raise Superseded
+        return 0
+    todo_ids = [unit_id for unit_id, _, _ in todo]
+    previous = _previous_assessments(rnd, todo_ids)
+    vetoes = _veto_rules(rnd, todo_ids)
+    indicators = values_for_many(todo_ids, rnd.year)
+    rows = []
+    for unit_id, branch_type, town_id in todo:
+        kind = "community" if branch_type == "community" and "community" in compiled else "rural"
+        fw_row = rnd.community_framework if kind == "community" else rnd.rural_framework
+        prev = previous.get(unit_id)
+        carried = _carry(prev, compiled[kind], prev.round.levels if prev else [])
+        a = Assessment(round=rnd, org_unit_id=unit_id, town_id=town_id, framework=fw_row, **carried)
+        a.veto_events = sorted(c for c in vetoes.get(unit_id, ()) if c in compiled[kind].rules_by_code)
+        a.round = rnd
+        evaluate_assessment(a, indicators.get(unit_id, {}), framework=compiled[kind])
+        rows.append(a)
+    with transaction.atomic():
+        # Holding the job (and, on PostgreSQL, the round's row) first: a run that lost it stops here.
+        if not Round.objects.filter(pk=rnd.pk, open_token=token).update(heartbeat_at=timezone.now()):
+            raise Superseded
+        made_meanwhile = set(Assessment.objects.filter(round=rnd, org_unit_id__in=todo_ids).values_list("org_unit_id", flat=True))
+        rows = [a for a in rows if a.org_unit_id not in made_meanwhile]
+        made = Assessment.objects.bulk_create(rows)
+        AssessmentEvent.objects.bulk_create(
+            [AssessmentEvent(assessment=a, user=rnd.opened_by, level="system", action=AssessmentEvent.Action.OPENED,
+                             reason="开启评星周期" + ("，沿用上期结果待确认" if a.to_confirm else "")) for a in made],
+        )
+        Round.objects.filter(pk=rnd.pk).update(open_done=F("open_done") + len(made))
+    return len(made)
