@@ -2,13 +2,16 @@
 
 from django import forms
 
+from fivestar.core.uploads import UploadRefused, decode_utf8, read_upload, refuse_binary_text
+
 from .models import FrameworkVersion
 
 ACCEPT = ".yaml,.yml,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="标准文件", widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "form-control"}),
+    file = forms.FileField(label="标准文件", allow_empty_file=True,  # refused in clean_file, naming the file
+                           widget=forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "form-control"}),
                            help_text="YAML（.yaml/.yml）或 Excel（.xlsx）文件")
     org_unit = forms.ChoiceField(label="适用范围", required=False, widget=forms.Select(attrs={"class": "form-select"}))
 
@@ -19,6 +22,20 @@ class UploadForm(forms.Form):
             choices.insert(0, ("", "不限范围（全部单位）"))
         self.fields["org_unit"].choices = choices
         self.scopes = {u.code: u for u in scopes}
+
+    def clean_file(self):
+        """An empty file, a workbook named .yaml, or YAML that is not UTF-8 is refused here, by name."""
+        upload = self.cleaned_data["file"]
+        name = (upload.name or "").lower()
+        if name.endswith((".yaml", ".yml")) or upload.size == 0:
+            try:
+                data = read_upload(upload)
+                refuse_binary_text(data, upload.name, "YAML")
+                decode_utf8(data, upload.name)
+            except UploadRefused as exc:
+                raise forms.ValidationError(str(exc)) from None
+            upload.seek(0)
+        return upload
 
     def clean_org_unit(self):
         code = self.cleaned_data.get("org_unit")
