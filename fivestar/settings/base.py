@@ -145,6 +145,14 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
+# Uploaded .xlsx files are checked against these before openpyxl reads them (fivestar/core/xlsx.py).
+XLSX_MAX_UNCOMPRESSED_BYTES = int(os.environ.get("XLSX_MAX_UNCOMPRESSED_BYTES", str(30 * 1024 * 1024)))
+XLSX_MAX_PART_BYTES = int(os.environ.get("XLSX_MAX_PART_BYTES", str(5 * 1024 * 1024)))  # styles, theme, …
+XLSX_MAX_COMPRESSION_RATIO = int(os.environ.get("XLSX_MAX_COMPRESSION_RATIO", "200"))
+XLSX_MAX_MEMBERS = int(os.environ.get("XLSX_MAX_MEMBERS", "500"))
+XLSX_MAX_CELL_CHARS = int(os.environ.get("XLSX_MAX_CELL_CHARS", "32767"))  # Excel's own maximum
+XLSX_MAX_ROWS = int(os.environ.get("XLSX_MAX_ROWS", "100000"))
+XLSX_MAX_COLUMNS = int(os.environ.get("XLSX_MAX_COLUMNS", "200"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A background job (a round opening, a division import) whose worker has not reported for this many
 # seconds is shown as 已停滞 and resumed by the next `fivestar worker` (or `fivestar resume-jobs`).
