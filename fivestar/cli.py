@@ -5,12 +5,15 @@ import os
 import signal
 import subprocess
 import sys
+import time
 
 USAGE = """用法: fivestar <命令> [参数]
 
   demo              迁移数据库、加载演示数据并启动服务（默认 http://127.0.0.1:8000，PORT 环境变量可改）
   serve             以 gunicorn 运行（生产环境，读取 DATABASE_URL、SECRET_KEY、ALLOWED_HOSTS 等环境变量）
-  worker            运行后台任务进程（导入、导出、重算）
+  worker            运行后台任务进程（导入、导出、重算）；启动时及运行中自动继续已停滞的任务
+  resume-jobs       继续已停滞的后台任务（评星周期开启、行政区划导入）
+  resume-round ID   继续开启某个已停滞的评星周期（--here 在本进程中直接完成）
   import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
   其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
 """
@@ -33,15 +36,28 @@ def _worker() -> subprocess.Popen:
     return subprocess.Popen([sys.executable, "-m", "fivestar.cli", "worker"], env=os.environ.copy())
 
 
-def _supervise(procs: list[subprocess.Popen]) -> None:
+def _supervise(procs: list[subprocess.Popen], restart: dict | None = None) -> None:
+    """Wait on the web server (procs[0]); a process in `restart` ({index: start function}) that dies is
+    started again (the worker: a killed worker's jobs are then resumed by the new one)."""
+    restart = restart or {}
+    stopping = []
+
     def stop(*_):
+        stopping.append(True)
         for p in procs:
-            p.terminate()
+            if p.poll() is None:
+                p.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     try:
-        procs[0].wait()
+        while not stopping and procs[0].poll() is None:
+            for index, start in restart.items():
+                if procs[index].poll() is not None and not stopping:
+                    print(f"后台任务进程已退出（代码 {procs[index].returncode}），正在重新启动…", file=sys.stderr, flush=True)
+                    time.sleep(1)
+                    procs[index] = start()
+            time.sleep(1)
     finally:
         stop()
         for p in procs:
@@ -56,7 +72,7 @@ def demo(argv: list[str]) -> None:
         return
     port = os.environ.get("PORT", "8000")
     print(f"\n五星支部创建管理平台已启动：http://127.0.0.1:{port}/  （Ctrl+C 停止）\n", flush=True)
-    _supervise([_gunicorn(port, os.environ.get("WEB_CONCURRENCY", "2")), _worker()])
+    _supervise([_gunicorn(port, os.environ.get("WEB_CONCURRENCY", "2")), _worker()], restart={1: _worker})
 
 
 def serve(argv: list[str]) -> None:
@@ -65,7 +81,22 @@ def serve(argv: list[str]) -> None:
     procs = [_gunicorn(os.environ.get("PORT", "8000"), os.environ.get("WEB_CONCURRENCY", "4"))]
     if "--with-worker" in argv:
         procs.append(_worker())
-    _supervise(procs)
+    _supervise(procs, restart={1: _worker} if len(procs) > 1 else None)
+
+
+def worker(argv: list[str]) -> None:
+    """django-tasks-db's worker, after resuming stalled jobs and with a thread that keeps doing so.
+
+    No autoreload unless asked (`--reload`): a reloader parent outlives a killed child and the reverse."""
+    import django
+
+    django.setup()
+    from fivestar.core.jobs import start_watchdog
+
+    start_watchdog()
+    if "--reload" not in argv and "--no-reload" not in argv:
+        argv = ["--no-reload", *argv]
+    _django(["db_worker", *argv])
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -80,9 +111,9 @@ def main(argv: list[str] | None = None) -> None:
     elif command == "serve":
         serve(rest)
     elif command == "worker":
-        _django(["db_worker", *rest])
+        worker(rest)
     else:
-        _django([command.replace("-", "_") if command.startswith("import-") else command, *rest])
+        _django([command.replace("-", "_") if command.startswith(("import-", "resume-")) else command, *rest])
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -76,3 +78,31 @@ def resume_stalled() -> list[str]:
             except Exception:  # one broken job must not stop the others
                 log.exception("resuming %s %s failed", kind.label, getattr(job, "pk", job))
     return done
+
+
+def start_watchdog() -> threading.Thread:
+    """For `fivestar worker`: resume stalled jobs now, then check again every few seconds in a thread."""
+    _resume_logged()
+    every = max(1.0, min(60.0, stall_seconds() / 2))
+
+    def loop():
+        while True:
+            time.sleep(every)
+            _resume_logged()
+
+    thread = threading.Thread(target=loop, daemon=True, name="job-watchdog")
+    thread.start()
+    return thread
+
+
+def _resume_logged() -> None:
+    from django.db import connections
+
+    try:
+        for line in resume_stalled():
+            log.warning("%s", line)
+            print(f"[继续已停滞的任务] {line}", flush=True)
+    except Exception:  # noqa: BLE001 — e.g. the database is not migrated yet: try again later
+        log.exception("checking for stalled jobs failed")
+    finally:
+        connections.close_all()  # this thread's connections only

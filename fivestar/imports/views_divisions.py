@@ -1,6 +1,7 @@
 """Web import of administrative divisions (系统管理员 only): upload → preview → confirm → progress → result."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404
@@ -82,6 +83,20 @@ def job_confirm(request, pk):
 
 
 @login_required
+@require_POST
+def job_resume(request, pk):
+    """继续: queue again an import whose worker stopped (已停滞)."""
+    job = _get_job(request.user, pk)
+    try:
+        divisions_jobs.resume(job, request.user)
+    except divisions_jobs.ResumeRefused as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "已重新排队：导入将从头重新进行（中断时未完成的写入已全部撤销）。")
+    return redirect("imports:divisions_job", pk=job.pk)
+
+
+@login_required
 @require_GET
 def job_progress(request, pk):
     job = _get_job(request.user, pk)
@@ -95,4 +110,6 @@ def _progress_context(job: ImportJob) -> dict:
     done, total = divisions_jobs.read_progress(job) if running else (job.done, job.total)
     percent = int(done * 100 / total) if total else (100 if job.status == ImportJob.Status.DONE else 0)
     result_levels = [{**row, "label": LEVEL_LABELS.get(row["level"], "")} for row in job.result.get("levels", [])]
-    return {"running": running, "done": done, "total": total, "percent": percent, "result_levels": result_levels}
+    stalled = divisions_jobs.is_stalled(job)
+    return {"running": running, "done": done, "total": total, "percent": min(percent, 100), "result_levels": result_levels,
+            "stalled": stalled, "stall_minutes": max(1, round(divisions_jobs.jobs.stall_seconds() / 60))}

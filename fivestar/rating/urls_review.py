@@ -10,6 +10,7 @@ urlpatterns = [
     path("rounds/<int:pk>/", views_rounds.round_detail, name="round"),
     path("rounds/<int:pk>/open/", views_rounds.round_open, name="round_open"),
     path("rounds/<int:pk>/progress/", views_rounds.round_progress, name="round_progress"),
+    path("rounds/<int:pk>/resume/", views_rounds.round_resume, name="round_resume"),
     path("rounds/<int:pk>/towns/<str:code>/", views_review.town_review, name="town_review"),
     path("assessments/<int:pk>/review/", views_review.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/review/change/", views_review_actions.change_value, name="assessment_change"),

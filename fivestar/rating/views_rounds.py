@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from fivestar.core import jobs
 from fivestar.core.pagination import paginate
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers, is_global, user_grants
@@ -15,6 +16,7 @@ from . import selectors_review as selectors
 from .forms_rounds import RoundForm
 from .models import Round
 from .services import WorkflowError, create_round, open_round
+from .services.opening import opening_stalled, resume_opening
 
 PHASE_BADGES = {"draft": "secondary", "opening": "info", "open": "primary", "notice": "warning", "recognised": "success"}
 
@@ -68,9 +70,12 @@ def round_create(request):
     return render(request, "rating/rounds/form.html", context)
 
 
-def _progress_context(rnd: Round) -> dict:
+def _progress_context(rnd: Round, user) -> dict:
     percent = int(rnd.open_done * 100 / rnd.open_total) if rnd.open_total else 0
-    return {"rnd": rnd, "percent": min(percent, 100)}
+    stalled = opening_stalled(rnd)
+    return {"rnd": rnd, "percent": min(percent, 100), "stalled": stalled,
+            "can_resume": stalled and covers(user, rnd.scope, Action.MANAGE_ROUNDS),
+            "stall_minutes": max(1, round(jobs.stall_seconds() / 60))}
 
 
 @login_required
@@ -85,7 +90,7 @@ def round_detail(request, pk):
         "can_manage": covers(user, rnd.scope, Action.MANAGE_ROUNDS),
         "my_assessments": selectors.my_assessments(user, rnd) if not rows else [],
         "partial_towns": selectors.towns_with_visible_branches(user, rnd) if not rows else [],
-        **_progress_context(rnd),
+        **_progress_context(rnd, user),
     }
     return render(request, "rating/rounds/detail.html", context)
 
@@ -111,10 +116,27 @@ def round_open(request, pk):
 
 
 @login_required
+@require_POST
+def round_resume(request, pk):
+    """继续: queue again an opening whose worker stopped (已停滞)."""
+    user = request.user
+    rnd = selectors.get_round(user, pk)
+    if not covers(user, rnd.scope, Action.MANAGE_ROUNDS):
+        raise PermissionDenied("您无权继续开启该评星周期。")
+    try:
+        resume_opening(rnd, user)
+    except WorkflowError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"「{rnd.name}」已继续开启：已创建的申报保留，后台将为其余支部继续创建。")
+    return redirect("rating:round", pk=rnd.pk)
+
+
+@login_required
 def round_progress(request, pk):
     """The opening progress bar (polled by htmx every second); asks the page to reload once done."""
     rnd = selectors.get_round(request.user, pk)
-    response = render(request, "rating/rounds/_progress.html", _progress_context(rnd))
+    response = render(request, "rating/rounds/_progress.html", _progress_context(rnd, request.user))
     if rnd.phase != Round.Phase.OPENING and request.headers.get("HX-Request"):
         response["HX-Refresh"] = "true"
     return response

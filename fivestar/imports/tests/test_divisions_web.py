@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from fivestar.core.models import AuditEvent
 from fivestar.core.roles import Role
@@ -87,7 +88,7 @@ def test_upload_preview_confirm_done(world, admin_client):
 def test_progress_partial_polls_while_running(world, admin_client, settings):
     admin_client.post(reverse("imports:divisions"), {"files": uploads(), "under": "410928"})
     job = ImportJob.objects.get()
-    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total=1055)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total=1055, heartbeat_at=timezone.now())
     progress = Path(settings.MEDIA_ROOT) / job.upload_dir / "progress.json"
     progress.write_text('{"done": 500, "total": 1055}')
     partial = admin_client.get(reverse("imports:divisions_progress", args=[job.pk])).content.decode()

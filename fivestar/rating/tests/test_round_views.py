@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from fivestar.core.roles import Role
 from fivestar.rating.models import Round, RoundTownStats
@@ -138,7 +139,7 @@ def test_create_round_with_extra_levels_then_open_it(world, frameworks, make_rou
 @pytest.mark.django_db
 def test_opening_progress_is_polled_until_done(world, frameworks, login):
     rnd = _draft(world, frameworks)
-    Round.objects.filter(pk=rnd.pk).update(phase="opening", open_total=10, open_done=4)
+    Round.objects.filter(pk=rnd.pk).update(phase="opening", open_total=10, open_done=4, heartbeat_at=timezone.now())
     client = login(world.users["county_admin"])
     page = client.get(f"/rating/rounds/{rnd.pk}/").content.decode()
     assert f'hx-get="/rating/rounds/{rnd.pk}/progress/"' in page and 'hx-trigger="every 1s"' in page
