@@ -151,3 +151,52 @@ def test_a_versionless_review_change_never_silently_overwrites(world, make_round
     assert Assessment.objects.get(pk=a.pk).reviews["town"] == {RULE: False}
     a = save_answers(a, supervisor, "town", values={RULE: True}, reason="督导核查", expected_values={RULE: False})
     assert a.reviews["town"] == {RULE: True}
+
+
+# ---- the same over the API ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def call(client, api_token):
+    def _call(user, url, body=None):
+        kwargs = {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
+        if body is None:
+            return client.get(f"/api/v1{url}", **kwargs)
+        return client.post(f"/api/v1{url}", data=body, content_type="application/json", **kwargs)
+
+    return _call
+
+
+@pytest.mark.django_db
+def test_api_reopen_by_role(world, make_round, call):
+    a = _county_approved(world, make_round())
+    for role in ["supervisor", "town_admin"]:
+        response = call(world.users[role], f"/assessments/{a.pk}/review/reopen", {"level": "town", "reason": "想再看看"})
+        assert response.status_code == 400 and "只有县级审核才能重新打开" in response.json()["detail"]
+        assert call(world.users[role], f"/assessments/{a.pk}/review/reopen", {"level": "county", "reason": "x"}).status_code == 403
+    assert _status(a) == Status.COUNTY_APPROVED
+    assert call(world.users["village_cadre"], f"/assessments/{a.pk}/review/reopen", {"level": "county", "reason": "x"}).status_code == 403
+    assert call(world.users["county_admin"], f"/assessments/{a.pk + 1000}/review/reopen", {"level": "county", "reason": "x"}).status_code == 404
+    response = call(world.users["county_admin"], f"/assessments/{a.pk}/review/reopen", {"level": "county", "reason": "群众反映需复核"})
+    assert response.status_code == 200 and response.json()["status"] == Status.TOWN_APPROVED
+    assert response.json()["acting_levels"] == ["county"]
+
+
+@pytest.mark.django_db
+def test_api_versionless_change_must_name_what_it_replaces(world, make_round, call):
+    a = _submitted(world, make_round())
+    url = f"/assessments/{a.pk}/review/change"
+    town, supervisor = world.users["town_admin"], world.users["supervisor"]
+    assert call(town, url, {"level": "town", "values": {RULE: False}, "reason": "镇级核查"}).status_code == 200
+    response = call(supervisor, url, {"level": "town", "values": {RULE: True}, "reason": "督导核查"})
+    assert response.status_code == 409 and "预期被替换的原值" in response.json()["detail"]
+    assert response.json()["changes"][-1]["rule"] == RULE
+    response = call(supervisor, url, {"level": "town", "values": {RULE: True}, "reason": "督导核查", "expected_values": {RULE: False}})
+    assert response.status_code == 200 and response.json()["values"][RULE] is True
+    # A versioned change conflicts only on the rules it sends.
+    version = response.json()["version"]
+    assert call(town, url, {"level": "town", "values": {"paf-01-01": False}, "reason": "x", "expected_version": version - 1}).status_code == 200
+    assert call(town, url, {"level": "town", "values": {RULE: False}, "reason": "x", "expected_version": version - 1}).status_code == 409
+    bad = call(town, url, {"level": "town", "values": {"nope-01": 1}, "reason": "x", "expected_version": version + 1})
+    assert bad.status_code == 400 and "未知的细则编码" in " ".join(bad.json()["details"])
+    assert call(town, url, {"level": "county", "values": {RULE: True}, "reason": "x"}).status_code == 403
