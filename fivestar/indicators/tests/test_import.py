@@ -154,7 +154,7 @@ def test_visible_but_read_only_villages_are_refused(world, login):
 @pytest.mark.parametrize(
     "file,where,message",
     [
-        (SimpleUploadedFile("income.xlsx", b"PK\x03\x04 damaged"), (None, 0, ""), "不是有效的 Excel（.xlsx）文件"),
+        (SimpleUploadedFile("income.xlsx", b"PK\x03\x04 damaged"), (None, 0, ""), "文件「income.xlsx」已损坏"),
         (xlsx([GOOD], header=["代码", "名称", "年份"]), ("集体经济收入", 1, "经营性收入（元）"), "缺少必填列「经营性收入（元）」"),
         (xlsx([], header=HEADER), ("集体经济收入", 0, ""), "没有可导入的数据行"),
         (xlsx([["410928103205", "", 2023, None, None, None]]), ("集体经济收入", 0, ""), "没有填写收入的数据行"),
