@@ -41,3 +41,34 @@ def shot():
             page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
 
     return _shot
+
+
+@pytest.fixture(autouse=True)
+def _no_csp_violations(request, monkeypatch):
+    """Fail a browser test whose pages log a Content-Security-Policy violation (an inline script or
+    handler the policy blocked: the page would silently lose that behaviour)."""
+    if "browser" not in request.fixturenames and "page" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    seen = []
+
+    def watch(page):
+        page.on("console", lambda msg: seen.append(msg.text) if "Content Security Policy" in msg.text else None)
+
+    original_context, original_page = browser.new_context, browser.new_page
+
+    def new_context(*args, **kwargs):
+        context = original_context(*args, **kwargs)
+        context.on("page", watch)
+        return context
+
+    def new_page(*args, **kwargs):
+        page = original_page(*args, **kwargs)
+        watch(page)
+        return page
+
+    monkeypatch.setattr(browser, "new_context", new_context)
+    monkeypatch.setattr(browser, "new_page", new_page)
+    yield
+    assert not seen, f"Content-Security-Policy violations: {seen[:5]}"
