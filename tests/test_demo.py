@@ -56,3 +56,138 @@ def test_demo_matches_the_seed_and_is_idempotent(rf):
     assert roles == set(Role.values)
     xxz = OrgUnit.objects.get(code="410928103205")
     assert RoleAssignment.objects.get(user__username="xixinzhuang").org_unit == xxz
+
+
+# --- The rating demo is dated honestly against the day it is loaded --------------------------------
+
+import datetime  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from fivestar.demo.clock import InterimPeriod  # noqa: E402
+from fivestar.indicators.models import CollectiveIncome  # noqa: E402
+from fivestar.inbox.models import Notification  # noqa: E402
+from fivestar.rating.models import (  # noqa: E402
+    Assessment, AssessmentEvent, Evidence, Objection, Round, RoundResult, StarHolding, Status, VetoEvent,
+)
+
+TOWN = "410928103"
+
+
+def _local(moment) -> datetime.date:
+    return timezone.localdate(moment)
+
+
+def _round_dates(rnd: Round) -> list[tuple[str, datetime.date]]:
+    """Every date the round and what happened in it carry, with a label for the failure message."""
+    dates = [(f, getattr(rnd, f)) for f in ("period_start", "period_end", "self_deadline", "town_deadline", "county_deadline", "notice_start", "notice_end")]
+    stamps = [("created_at", rnd.created_at), ("recognised_at", rnd.recognised_at)]
+    stamps += [("round history", h.history_date) for h in Round.history.filter(id=rnd.pk)]
+    assessments = Assessment.objects.filter(round=rnd)
+    for a in assessments:
+        stamps += [("submitted_at", a.submitted_at), ("assessment updated_at", a.updated_at)]
+        stamps += [("return comment", datetime.datetime.fromisoformat(c["at"])) for c in a.return_comments]
+        if a.approved_snapshot:
+            stamps.append(("approval snapshot", datetime.datetime.fromisoformat(a.approved_snapshot["at"])))
+    stamps += [("event", at) for at in AssessmentEvent.objects.filter(assessment__round=rnd).values_list("at", flat=True)]
+    stamps += [("result", at) for at in RoundResult.objects.filter(round=rnd).values_list("recognised_at", flat=True)]
+    stamps += [("star gained", at) for at in StarHolding.objects.filter(gained_round=rnd).values_list("gained_at", flat=True)]
+    stamps += [("star lost", at) for at in StarHolding.objects.filter(lost_round=rnd).values_list("lost_at", flat=True)]
+    for o in Objection.objects.filter(round=rnd):
+        stamps += [("objection filed", o.created_at), ("objection resolved", o.resolved_at)]
+    evidence_ids = {i for a in assessments for ids in a.evidence.values() for i in ids}
+    stamps += [("evidence upload", at) for at in Evidence.objects.filter(pk__in=evidence_ids).values_list("uploaded_at", flat=True)]
+    stamps += [("notification", n.created_at) for n in Notification.objects.filter(title__startswith=rnd.name)]
+    return [(label, d) for label, d in dates if d] + [(label, _local(m)) for label, m in stamps if m]
+
+
+def _assert_honest(today: datetime.date):
+    rounds = list(Round.objects.filter(scope__code=TOWN).order_by("period_start"))
+    historic = [r for r in rounds if r.phase == Round.Phase.RECOGNISED]
+    current = [r for r in rounds if r.phase != Round.Phase.RECOGNISED]
+    assert [r.name for r in historic][:2] == ["2022年度“五星”支部评星", "2023年第一次动态评星"]
+    assert [r.name for r in historic][2:] == [f"{today.year - 1}年度“五星”支部评星"]  # the last complete year
+    assert len(current) == 1
+
+    # Historic rounds: finished, and every date they carry lies in their own year, before today.
+    for rnd in historic:
+        assert not Assessment.objects.filter(round=rnd).exclude(status=Status.RECOGNISED).exists()
+        for label, day in _round_dates(rnd):
+            assert day.year == rnd.period_start.year and day <= today, (rnd.name, label, day)
+
+    # The current round: an interim round of the two-month period containing today, deadlines ahead.
+    rnd = current[0]
+    period = InterimPeriod.containing(today)
+    assert rnd.kind == Round.Kind.INTERIM and rnd.phase == Round.Phase.OPEN
+    assert (rnd.name, rnd.period_start, rnd.period_end) == (period.name, period.start, period.end)
+    assert rnd.period_start <= today <= rnd.period_end
+    assert today < rnd.self_deadline <= today + datetime.timedelta(days=7)
+    assert rnd.self_deadline < rnd.town_deadline < rnd.county_deadline
+    for label, day in _round_dates(rnd):
+        if label not in ("period_end", "self_deadline", "town_deadline", "county_deadline"):
+            assert rnd.period_start <= day <= today, (label, day)
+    statuses = set(Assessment.objects.filter(round=rnd).values_list("status", flat=True))
+    assert {Status.NOT_STARTED, Status.IN_PROGRESS, Status.SUBMITTED, Status.RETURNED, Status.TOWN_APPROVED, Status.COUNTY_APPROVED} <= statuses
+    assert Evidence.objects.filter(org_unit__parent__code=TOWN).exists()
+
+    # The veto lies inside the period it affects, before today, and withdrew 太平村's 平安法治星 then.
+    veto = VetoEvent.objects.get()
+    assert veto.org_unit.display_name == "太平村" and veto.star_code == "paf"
+    assert rnd.period_start <= veto.occurred_on <= today
+    assert veto.occurred_on < today or today == rnd.period_start
+    assert veto.occurred_on <= _local(veto.recorded_at) <= today
+    lost = StarHolding.objects.get(org_unit=veto.org_unit, star_code="paf", lost_at__isnull=False)
+    assert _local(lost.lost_at) == veto.occurred_on
+    assert veto.rule_code in Assessment.objects.get(round=rnd, org_unit=veto.org_unit).veto_events
+
+    # Income up to the last complete year; the current round reads a year every village has.
+    assert max(CollectiveIncome.objects.values_list("year", flat=True)) == today.year - 1
+    assert rnd.year == today.year - 1
+    assert CollectiveIncome.objects.filter(year=rnd.year, org_unit__parent__code=TOWN).count() == 54
+
+    # The seed's 2022 result: 2 五星 and 8 四星, one objection filed and dismissed.
+    ratings = list(RoundResult.objects.filter(round=historic[0]).values_list("rating", flat=True))
+    assert ratings.count(5) == 2 and ratings.count(4) == 8
+    assert list(Objection.objects.values_list("round__name", "status")) == [("2022年度“五星”支部评星", Objection.Status.DISMISSED)]
+
+
+def _rating_snapshot():
+    return (
+        sorted(Round.objects.values_list("name", "year", "phase", "period_start", "self_deadline", "notice_end", "recognised_at")),
+        sorted(Assessment.objects.values_list("round__name", "org_unit__code", "status", "rating", "version")),
+        AssessmentEvent.objects.count(), Evidence.objects.count(), VetoEvent.objects.count(), Notification.objects.count(),
+        sorted(StarHolding.objects.values_list("org_unit__code", "star_code", "gained_at", "lost_at")),
+        sorted(CollectiveIncome.objects.values_list("org_unit__code", "year", "amount", "created_at")),
+    )
+
+
+def test_interim_period_of_a_day():
+    assert InterimPeriod.containing(datetime.date(2026, 12, 1)) == InterimPeriod(2026, 6, datetime.date(2026, 11, 1), datetime.date(2026, 12, 31))
+    assert InterimPeriod.containing(datetime.date(2026, 12, 1)).name == "2026年第六次动态评星"
+    assert InterimPeriod.containing(datetime.date(2027, 3, 15)).name == "2027年第二次动态评星"
+    assert InterimPeriod.containing(datetime.date(2028, 2, 29)).end == datetime.date(2028, 2, 29)
+    assert InterimPeriod.containing(datetime.date(2027, 1, 1)).start == datetime.date(2027, 1, 1)
+    day = datetime.date(2026, 1, 1)
+    while day.year == 2026:
+        period = InterimPeriod.containing(day)
+        assert period.start <= day <= period.end and (period.end - period.start).days in (58, 60, 61)
+        day += datetime.timedelta(days=1)
+
+
+@pytest.mark.django_db(transaction=False)
+def test_demo_rating_is_dated_against_today_and_reloads_unchanged():
+    today = timezone.localdate()
+    call_command("load_demo", verbosity=0)
+    _assert_honest(today)
+    first = _rating_snapshot()
+    call_command("load_demo", verbosity=0)
+    assert _rating_snapshot() == first
+
+
+@pytest.mark.django_db(transaction=False)
+def test_demo_rating_follows_another_today_into_another_year():
+    """Loaded as of a day in another year and another period, the demo moves with it: no year is hard-coded."""
+    today = datetime.date(timezone.localdate().year + 1, 3, 15)
+    call_command("load_demo", verbosity=0, today=today)
+    _assert_honest(today)
+    assert Round.objects.get(phase=Round.Phase.OPEN).name == f"{today.year}年第二次动态评星"

@@ -1,11 +1,22 @@
-"""Rating history and work in progress for 庆祖镇, matching the seed.
+"""Rating history and work in progress for 庆祖镇, matching the seed, dated honestly against today.
 
-- 2022年度评星: recognised, with 2 五星 and 8 四星 branches (the rest spread over fewer stars), one
-  objection filed during the notice and dismissed;
-- 2023年第一次动态评星: under way, with branches in every state (not started, in progress, submitted,
-  returned, town-approved, county-approved), evidence photos, and one star withdrawn by a veto event.
+History (finished, every date inside its own year):
+- 2022年度“五星”支部评星: recognised in December 2022 with 2 五星 and 8 四星 branches (the rest spread
+  over fewer stars), one objection filed during the notice and dismissed;
+- 2023年第一次动态评星 (January–February 2023): recognised in March 2023, results as in 2022;
+- the annual round of the last complete year (2025 when today is in 2026), if after 2023: recognised in
+  December of that year; it reached the 2023 plan — 领航 villages 五星, 冲刺 四星, 提升 三星.
+Now:
+- the interim round (动态评星, every two months) of the period containing today, e.g. 2026年第六次动态评星
+  for November–December 2026: opened on the first day of the period, self-assessment due a few days
+  after today, town and county review after that; branches in every state (not started, in progress,
+  submitted, returned, town-approved, county-approved), evidence photos, and one star withdrawn by a veto
+  event (太平村, 平安法治星) dated inside the period, before today. It reads the last complete year's
+  collective income (`Round.year` is the year whose indicators a round reads).
 
-Runs only once: if the 2022 round exists, nothing is done (loading twice gives the same data).
+Every step runs through the public services and is then dated when it happened (see `clock.Stamper`).
+Each round is created only if it is missing, so loading twice gives the same data; `today` (default:
+the real date) decides the current period.
 """
 
 import datetime
@@ -20,17 +31,21 @@ from PIL import Image, ImageDraw
 
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.rating import services
-from fivestar.rating.models import Assessment, Round, RoundResult, StarHolding, Status
+from fivestar.rating.models import Assessment, Round, Status, VetoEvent
 from fivestar.rating.services.evaluation import evaluate_assessment, indicators_for
 from fivestar.standards.models import FrameworkVersion
+
+from .clock import InterimPeriod, Stamper, at, last_complete_year
+from .qingzu import BASE, LEAD, SPRINT
 
 TOWN_CODE = "410928103"
 ANNUAL_NAME = "2022年度“五星”支部评星"
 INTERIM_NAME = "2023年第一次动态评星"
+SEED_YEAR = 2023
 FIVE = ["西辛庄村", "后郑寨村"]
 FOUR = ["庆南村", "常寨村", "东台上村", "张榆林头村", "潘家村", "张贾村", "太平村", "郎寨村"]
 WITHDRAWN = "太平村"  # a 四星 village that loses 平安法治星 to a veto event
-# 2023 interim round: the state each named village is left in; the rest are spread deterministically.
+# The current round: the state each named village is left in; the rest are spread deterministically.
 STATES = {
     "西辛庄村": Status.IN_PROGRESS,
     "后郑寨村": Status.COUNTY_APPROVED,
@@ -74,34 +89,75 @@ def _answers_for(framework, wanted: set[str]) -> dict:
     return values
 
 
-def _target_stars(name: str, framework, rank: int, income_ok: bool) -> set[str]:
+def annual_name(year: int) -> str:
+    return f"{year}年度“五星”支部评星"
+
+
+def _target_stars(name: str, framework, rank: int, income_ok: bool, plan: bool = False) -> set[str]:
+    """The stars a branch reaches: the 2022 result (2 五星, 8 四星), or with `plan` the 2023 plan
+    (领航 villages 五星, 冲刺 四星, 提升 三星)."""
     others = [s.code for s in framework.stars if s.code != "zbgy"]
+    pool = [c for c in others if income_ok or c != "cyxw"]
+    if plan:
+        if name in LEAD:
+            return {s.code for s in framework.stars}
+        if name in SPRINT:
+            return set(others)
+        return set(pool[: 2 if name in BASE else 3])
     if name in FIVE:
         return {s.code for s in framework.stars}
     if name in FOUR:
         return set(others)
     count = [3, 2, 3, 1, 2, 3, 0, 2][rank % 8]
-    pool = [c for c in others if income_ok or c != "cyxw"]
     return set(pool[:count])
 
 
 class RatingDemo:
-    def __init__(self):
+    def __init__(self, today: datetime.date | None = None):
         User = get_user_model()
+        self.today = today or timezone.localdate()
+        # "Now" for the story: the real time, or noon of `today` when loading for another day.
+        self.now = timezone.now() if self.today == timezone.localdate() else at(self.today, 12)
+        self.period = InterimPeriod.containing(self.today)
+        if self.period.start.year <= SEED_YEAR:
+            raise ValueError("演示数据的当前周期应晚于 2023 年。")
         self.town = OrgUnit.objects.get(code=TOWN_CODE)
         self.county = self.town.parent
         self.town_admin = User.objects.get(username="qingzu")
         self.county_admin = User.objects.get(username="puyangxian")
         self.secretary = User.objects.get(username="xixinzhuang")
+        self.admin = User.objects.get(username="admin")
         self.villages = list(OrgUnit.objects.filter(parent=self.town, level=Level.VILLAGE).order_by("code"))
+        self.stamper = Stamper()
 
-    def load(self) -> bool:
-        if Round.objects.filter(scope=self.town, name=ANNUAL_NAME).exists():
-            return False
+    def _existing(self, name: str) -> Round | None:
+        return Round.objects.filter(scope=self.town, name=name).first()
+
+    def load(self) -> list[str]:
+        """Create the rounds that are missing; returns their names."""
+        made = []
         with transaction.atomic():
-            annual = self._annual_2022()
-            self._interim_2023(annual)
-        return True
+            previous = self._existing(ANNUAL_NAME)
+            if previous is None:
+                previous = self._annual_2022()
+                made.append(previous.name)
+            interim = self._existing(INTERIM_NAME)
+            if interim is None:
+                interim = self._interim_2023(previous)
+                made.append(interim.name)
+            previous = interim
+            year = last_complete_year(self.today)
+            if year > SEED_YEAR:
+                annual = self._existing(annual_name(year))
+                if annual is None:
+                    annual = self._annual_plan(year, previous)
+                    made.append(annual.name)
+                previous = annual
+            if self._existing(self.period.name) is None:
+                made.append(self._current(previous).name)
+        return made
+
+    # --- building blocks ---------------------------------------------------------------------------
 
     def _round(self, name, kind, year, start, end, deadlines, previous=None):
         rnd = services.create_round(
@@ -114,71 +170,146 @@ class RatingDemo:
         rnd.refresh_from_db()
         return rnd
 
-    def _annual_2022(self) -> Round:
-        d = datetime.date
-        rnd = self._round(ANNUAL_NAME, Round.Kind.ANNUAL, 2022, d(2022, 1, 1), d(2022, 12, 31), (d(2022, 12, 10), d(2022, 12, 20), d(2022, 12, 28)))
-        for rank, a in enumerate(Assessment.objects.filter(round=rnd).select_related("org_unit", "framework", "round")):
-            framework = a.framework.compiled()
-            indicators = indicators_for(a)
-            income_ok = indicators.get("collective_income", 0) >= 50000
-            wanted = _target_stars(a.org_unit.display_name, framework, rank, income_ok)
-            a.answers = _answers_for(framework, wanted)
-            a.applied_stars = sorted(wanted)
-            evaluate_assessment(a, indicators, framework=framework)
-            a.status = Status.COUNTY_APPROVED
-            a.submitted_at = timezone.make_aware(datetime.datetime(2022, 12, 8, 10))
-            a.save()
-        rnd = services.start_notice(rnd, self.county_admin, today=d(2023, 1, 5))
-        target = Assessment.objects.get(round=rnd, org_unit__display_name="常寨村", org_unit__parent=self.town)
-        objection = services.file_objection(rnd, target, "常寨村去年有一处残垣断壁未清理，生态宜居星是否达标请核实。", "", "demo-client", today=d(2023, 1, 6))
-        services.resolve_objection(objection, self.county_admin, upheld=False, resolution="经镇村两级现场核实，该处已于2022年11月清理完毕，异议不成立。")
-        services.recognise(rnd, self.county_admin, today=rnd.notice_end)
-        when = timezone.make_aware(datetime.datetime(2023, 1, 15, 9))
-        Round.objects.filter(pk=rnd.pk).update(recognised_at=when)
-        RoundResult.objects.filter(round=rnd).update(recognised_at=when)
-        StarHolding.objects.filter(gained_round=rnd).update(gained_at=when)
+    def _finished(self, name, kind, year, start, end, opened_on, previous=None, plan=False, objection=None) -> Round:
+        """A historic round, opened on `opened_on` and recognised before `end` + 15 days, in its year:
+        every branch reaches its target stars and is approved by the county; notice; recognition."""
+        d = datetime.timedelta
+        self_deadline, town_deadline, county_deadline = end - d(days=10), end - d(days=5), end
+        if end.month == 12:  # an annual round: reviewed in December, noticed and recognised before the year ends
+            self_deadline, town_deadline, county_deadline = end - d(days=31), end - d(days=21), end - d(days=16)
+        notice_on = county_deadline + d(days=1)
+        recognised_on = notice_on + d(days=10)
+        with self.stamper.step(at(opened_on, 9), read=True):
+            rnd = self._round(name, kind, year, start, end, (self_deadline, town_deadline, county_deadline), previous=previous)
+        with self.stamper.step(at(county_deadline, 16), read=True):
+            for rank, a in enumerate(Assessment.objects.filter(round=rnd).select_related("org_unit", "framework", "round").order_by("org_unit__code")):
+                framework = a.framework.compiled()
+                indicators = indicators_for(a)
+                income_ok = indicators.get("collective_income", 0) >= 50000
+                wanted = _target_stars(a.org_unit.display_name, framework, rank, income_ok, plan=plan)
+                a.answers = _answers_for(framework, wanted)
+                a.to_confirm = []
+                a.applied_stars = sorted(wanted)
+                evaluate_assessment(a, indicators, framework=framework)
+                a.status = Status.COUNTY_APPROVED
+                a.submitted_at = at(self_deadline - d(days=3), 10)
+                a.save()
+        # Services save whole rows: always hand them the row as stamped, never a copy from before.
+        rnd.refresh_from_db()
+        with self.stamper.step(at(notice_on, 9), read=True):
+            rnd = services.start_notice(rnd, self.county_admin, today=notice_on)
+        if objection:
+            village, reason, resolution = objection
+            target = Assessment.objects.get(round=rnd, org_unit__display_name=village, org_unit__parent=self.town)
+            with self.stamper.step(at(notice_on + d(days=2), 15), read=True):
+                filed = services.file_objection(rnd, target, reason, "", "demo-client", today=notice_on + d(days=2))
+            filed.refresh_from_db()
+            with self.stamper.step(at(notice_on + d(days=5), 10), read=True):
+                services.resolve_objection(filed, self.county_admin, upheld=False, resolution=resolution)
+        rnd.refresh_from_db()
+        with self.stamper.step(at(recognised_on, 10), read=True):
+            services.recognise(rnd, self.county_admin, today=recognised_on)
+        rnd.refresh_from_db()
         return rnd
+
+    # --- the rounds --------------------------------------------------------------------------------
+
+    def _annual_2022(self) -> Round:
+        return self._finished(
+            ANNUAL_NAME, Round.Kind.ANNUAL, 2022, datetime.date(2022, 1, 1), datetime.date(2022, 12, 31), datetime.date(2022, 10, 10),
+            objection=("常寨村", "常寨村去年有一处残垣断壁未清理，生态宜居星是否达标请核实。", "经镇村两级现场核实，该处已于2022年11月清理完毕，异议不成立。"),
+        )
 
     def _interim_2023(self, annual: Round) -> Round:
-        today = timezone.localdate()
-        rnd = self._round(INTERIM_NAME, Round.Kind.INTERIM, 2023, datetime.date(2023, 1, 1), datetime.date(2023, 2, 28),
-                          (today + datetime.timedelta(days=7), today + datetime.timedelta(days=14), today + datetime.timedelta(days=21)), previous=annual)
+        return self._finished(INTERIM_NAME, Round.Kind.INTERIM, 2023, datetime.date(2023, 1, 1), datetime.date(2023, 2, 28),
+                              datetime.date(2023, 1, 3), previous=annual)
+
+    def _annual_plan(self, year: int, previous: Round) -> Round:
+        return self._finished(annual_name(year), Round.Kind.ANNUAL, year, datetime.date(year, 1, 1), datetime.date(year, 12, 31),
+                              datetime.date(year, 10, 10), previous=previous, plan=True)
+
+    def _when(self, share: float, hour: int) -> datetime.datetime:
+        """A moment `share` of the way from the period's start to today (never after now)."""
+        span = (self.today - self.period.start).days
+        day = self.period.start + datetime.timedelta(days=round(span * share))
+        return min(at(day, hour), self.now)
+
+    def _current(self, previous: Round) -> Round:
+        """The interim round of today's period, under way. It reads the last complete year's income."""
+        d = datetime.timedelta
+        self_deadline = self.today + d(days=5)
+        deadlines = (self_deadline, self_deadline + d(days=5), self_deadline + d(days=10))
+        with self.stamper.step(self._when(0, 8)):
+            rnd = self._round(self.period.name, Round.Kind.INTERIM, last_complete_year(self.today), self.period.start, self.period.end,
+                              deadlines, previous=previous)
+        rows = list(Assessment.objects.filter(round=rnd).select_related("org_unit", "framework", "round").order_by("org_unit__code"))
         spread = iter(SPREAD * 4)
-        for i, a in enumerate(Assessment.objects.filter(round=rnd).select_related("org_unit", "framework", "round").order_by("org_unit__code")):
-            state = STATES.get(a.org_unit.display_name) or next(spread)
-            self._advance(a, state, seed=i)
-        veto_rule = next(r.code for r in _framework("rural").compiled().stars_by_code["paf"].rules if r.veto)
-        village = next(v for v in self.villages if v.display_name == WITHDRAWN)
-        services.record_veto(village, self.town_admin, veto_rule, today - datetime.timedelta(days=3), "村内发生一起盗窃刑事案件，已由公安机关立案侦查。")
+        plan = [(a, STATES.get(a.org_unit.display_name) or next(spread)) for a in rows]
+        not_started = [a.pk for a, state in plan if state == Status.NOT_STARTED]
+        Assessment.objects.filter(pk__in=not_started).update(status=Status.NOT_STARTED)
+        work = [(i, a, state) for i, (a, state) in enumerate(plan) if state != Status.NOT_STARTED]
+        after_submit = {Status.SUBMITTED, Status.RETURNED, Status.TOWN_APPROVED, Status.COUNTY_APPROVED}
+        with self.stamper.step(self._when(0.3, 10)):
+            work = [(self._fill(a, state, seed=i), state) for i, a, state in work]
+        with self.stamper.step(self._when(0.5, 11)):
+            work = [(self._submit(a) if state in after_submit else a, state) for a, state in work]
+        with self.stamper.step(self._when(0.7, 15)):
+            work = [(self._town_review(a, state), state) for a, state in work]
+        with self.stamper.step(self._when(0.8, 16)):
+            for a, state in work:
+                if state == Status.COUNTY_APPROVED:
+                    services.approve(a, self.county_admin, "county")
+        self._veto()
         return rnd
 
-    def _advance(self, a: Assessment, state: str, seed: int):
-        if state == Status.NOT_STARTED:
-            Assessment.objects.filter(pk=a.pk).update(status=Status.NOT_STARTED)
-            return
-        secretary = self.secretary if a.org_unit.display_name == "西辛庄村" else None
-        actor = secretary or get_user_model().objects.get(username="admin")
-        a = services.confirm_carried(a, actor, list(a.to_confirm)[: (len(a.to_confirm) // 2 if state == Status.IN_PROGRESS else None)])
-        if state == Status.IN_PROGRESS and secretary is None:
-            return
-        self._photos(a, actor, seed)
-        if state == Status.IN_PROGRESS:
-            return
-        a = services.submit(a, actor, list(a.awarded) or [a.framework.compiled().stars[-1].code])
-        if state == Status.SUBMITTED:
-            return
+    def _submit(self, a: Assessment) -> Assessment:
+        return services.submit(a, self._actor(a), list(a.awarded) or [a.framework.compiled().stars[-1].code])
+
+    def _town_review(self, a: Assessment, state: str) -> Assessment:
         if state == Status.RETURNED:
             code = next(iter(a.evidence), "")
-            services.return_for_changes(a, self.town_admin, "town", "请补充本季度主题党日活动照片，并核实村集体经济收入台账。", {code: "照片不清晰，请重新拍摄"} if code else None)
-            return
-        a = services.approve(a, self.town_admin, "town")
-        if state == Status.COUNTY_APPROVED:
-            services.approve(a, self.county_admin, "county")
+            return services.return_for_changes(a, self.town_admin, "town", "请补充本季度主题党日活动照片，并核实村集体经济收入台账。",
+                                               {code: "照片不清晰，请重新拍摄"} if code else None)
+        if state in (Status.TOWN_APPROVED, Status.COUNTY_APPROVED):
+            return services.approve(a, self.town_admin, "town")
+        return a
 
-    def _photos(self, a: Assessment, actor, seed: int):
+    def _veto(self):
+        """太平村 loses 平安法治星: a criminal case recorded inside the current period, before today."""
+        veto_rule = next(r.code for r in _framework("rural").compiled().stars_by_code["paf"].rules if r.veto)
+        village = next(v for v in self.villages if v.display_name == WITHDRAWN)
+        span = (self.today - self.period.start).days
+        day = self.period.start + datetime.timedelta(days=round(span * 0.9))
+        day = max(self.period.start, min(day, self.today - datetime.timedelta(days=1)))
+        occurred = min(at(day, 17), self.now)
+        if VetoEvent.objects.filter(org_unit=village, rule_code=veto_rule, occurred_on__range=(self.period.start, self.period.end)).exists():
+            return
+        with self.stamper.step(occurred):
+            # The service refuses a date after the real today; when loading for a later `today`, record
+            # it on the real date and move it to its day afterwards.
+            event = services.record_veto(village, self.town_admin, veto_rule, min(day, timezone.localdate()),
+                                         "村内发生一起盗窃刑事案件，已由公安机关立案侦查。")
+        if event.occurred_on != day:
+            VetoEvent.objects.filter(pk=event.pk).update(occurred_on=day)
+            VetoEvent.history.filter(id=event.pk).update(occurred_on=day)
+
+    def _actor(self, a: Assessment):
+        return self.secretary if a.org_unit.display_name == "西辛庄村" else self.admin
+
+    def _fill(self, a: Assessment, state: str, seed: int) -> Assessment:
+        """The village's work before submitting: confirm what is carried forward, add photos."""
+        secretary = a.org_unit.display_name == "西辛庄村"
+        actor = self._actor(a)
+        a = services.confirm_carried(a, actor, list(a.to_confirm)[: (len(a.to_confirm) // 2 if state == Status.IN_PROGRESS else None)])
+        if state == Status.IN_PROGRESS and not secretary:
+            return a
+        return self._photos(a, actor, seed)
+
+    def _photos(self, a: Assessment, actor, seed: int) -> Assessment:
         framework = a.framework.compiled()
         needing = [r.code for r in framework.rules_by_code.values() if r.evidence and r.evidence.min_count]
         for k, (label, kind) in enumerate([("meeting", "photo"), ("site", "photo"), ("ledger", "ledger")]):
             upload = SimpleUploadedFile(f"{a.org_unit.display_name}-{['会议', '现场', '台账'][k]}.jpg", _photo(label, seed * 10 + k), "image/jpeg")
             item = services.store_evidence(a.org_unit, actor, upload, kind)
             a = services.attach(a, actor, item, needing)
+        return a

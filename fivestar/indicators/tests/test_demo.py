@@ -1,12 +1,15 @@
 """The demo's collective income reproduces the seed: 54 villages with income, 35 above 50,000, 庆南村 ≈ 6.8 million."""
 
 import csv
+import datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
 import fivestar.demo
+from django.utils import timezone
+
 from fivestar.indicators.demo import load_demo_income
 from fivestar.indicators.models import CollectiveIncome
 from fivestar.orgs.models import Level, OrgUnit
@@ -62,14 +65,33 @@ def test_previous_year_is_a_little_lower(qingzu):
 
 
 def test_loading_twice_changes_nothing(qingzu):
-    first = load_demo_income()
+    first = load_demo_income(today=datetime.date(2026, 12, 1))
     values = list(CollectiveIncome.objects.order_by("org_unit__code", "year").values_list("org_unit__code", "year", "operating_income", "other_income", "note"))
     history = CollectiveIncome.history.count()
-    second = load_demo_income()
-    assert first["written"] == 108 and second["written"] == 0
+    second = load_demo_income(today=datetime.date(2026, 12, 1))
+    assert first["years"] == [2022, 2023, 2024, 2025]
+    assert first["written"] == 54 * 4 and second["written"] == 0
     assert list(CollectiveIncome.objects.order_by("org_unit__code", "year").values_list("org_unit__code", "year", "operating_income", "other_income", "note")) == values
     assert CollectiveIncome.history.count() == history
 
 
 def test_missing_town_loads_nothing(db):
     assert load_demo_income()["villages"] == 0
+
+
+@pytest.mark.parametrize("today", [datetime.date(2026, 12, 1), datetime.date(2027, 3, 15), datetime.date(2024, 1, 5)])
+def test_income_is_recorded_up_to_the_last_complete_year_and_dated_after_it(qingzu, today):
+    load_demo_income(today=today)
+    years = sorted(set(CollectiveIncome.objects.values_list("year", flat=True)))
+    assert years == list(range(2022, today.year))  # 2022 … the year before today
+    for year in years:
+        rows = CollectiveIncome.objects.filter(year=year)
+        assert rows.count() == 54 and not rows.filter(amount__lte=0).exists()
+        if year >= 2023:  # the seed's proportions hold every year from the seed's year on
+            assert rows.filter(amount__gt=50000).count() == 35 and not rows.filter(amount=50000).exists()
+            assert Decimal("6500000") <= rows.get(org_unit__display_name="庆南村").amount <= Decimal("7100000")
+        # A year's figures are recorded once its accounts close, never before the year ends, never after today.
+        for row in rows:
+            recorded = timezone.localdate(row.created_at)
+            assert recorded.year == year + 1 and recorded <= today, (year, recorded)
+        assert all(timezone.localdate(h.history_date).year == year + 1 for h in CollectiveIncome.history.filter(year=year))

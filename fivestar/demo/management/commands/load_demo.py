@@ -1,5 +1,10 @@
-"""Load the demo: 濮阳县 from the official division codes, then 庆祖镇 in full detail. Idempotent."""
+"""Load the demo: 濮阳县 from the official division codes, then 庆祖镇 in full detail. Idempotent.
 
+History is dated in its own years; the current rating round is the one of the period containing
+today (`--today YYYY-MM-DD` loads the demo as of another day).
+"""
+
+import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,6 +21,10 @@ class Command(BaseCommand):
         # `make demo` is silent for over a minute otherwise: say what is happening, step by step.
         self.stdout.write(f"[{n}/5] {text}…")
         self.stdout.flush()
+
+    def add_arguments(self, parser):
+        parser.add_argument("--today", type=datetime.date.fromisoformat, default=None,
+                            help="按指定日期（YYYY-MM-DD）生成当前周期，默认今天")
 
     def handle(self, *args, **options):
         from django.core.management import call_command
@@ -35,10 +44,12 @@ class Command(BaseCommand):
         self.step(3, "载入示例创建标准（农村、社区）")
         call_command("framework", "load-shipped", verbosity=0)
         self.step(4, "登记村集体经济收入")
-        load_demo_income(2023)
+        today = options.get("today")
+        load_demo_income(today=today)
         self.step(5, "生成评星记录（历史周期与当前周期）")
-        if RatingDemo().load():
-            self.stdout.write("已生成评星演示数据：2022年度评星（已认定）与2023年第一次动态评星（进行中）。")
+        made = RatingDemo(today=today).load()
+        if made:
+            self.stdout.write("已生成评星演示数据：" + "、".join(made) + "（当前周期进行中，其余已认定）。")
         self.stdout.write(self.style.SUCCESS("演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, where in demo.accounts:
