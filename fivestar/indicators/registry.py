@@ -25,3 +25,14 @@ def values_for_many(org_unit_ids, year: int) -> dict[int, dict[str, float]]:
     """Bulk form of `values_for`: one query for any number of branches."""
     rows = CollectiveIncome.objects.filter(org_unit_id__in=org_unit_ids, year=year).values_list("org_unit_id", "amount")
     return {unit_id: {"collective_income": float(amount)} for unit_id, amount in rows}
+
+
+def missing_units(code: str, units, year: int):
+    """The branches of `units` (an OrgUnit queryset) with no recorded value of indicator `code` for `year`,
+    as a queryset: one query whatever the number of branches (count it, or slice it for a page)."""
+    from django.db.models import Exists, OuterRef
+
+    if code != "collective_income":
+        raise KeyError(code)
+    recorded = CollectiveIncome.objects.filter(org_unit_id=OuterRef("pk"), year=year)
+    return units.filter(~Exists(recorded))

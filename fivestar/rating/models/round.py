@@ -1,5 +1,7 @@
 """A rating round (评星周期): kind, period, frameworks, scope, stage deadlines, review levels."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -11,6 +13,19 @@ from fivestar.standards.models import FrameworkVersion
 # Review levels after the town's first review; city and province are optional per round.
 BASE_LEVELS = ["town", "county"]
 OPTIONAL_LEVELS = ["city", "province"]
+INDICATOR_YEAR_HELP = (
+    "本周期读取哪一年的指标数据（如村集体经济收入）。默认取周期结束时已经过完的最近一个完整年度："
+    "周期结束于 12 月 31 日则取当年，否则取上一年；若今天早于周期结束日，则按今天算（尚未过完的年度通常还没有数据）。"
+)
+
+
+def default_indicator_year(period_end: datetime.date, today: datetime.date | None = None) -> int:
+    """The latest calendar year fully complete by the round's period end (or by today, if that is earlier):
+    a round must not read a year that has barely begun, whose indicators nobody has recorded yet."""
+    day = min(period_end, today) if today else period_end
+    return day.year if (day.month, day.day) == (12, 31) else day.year - 1
+
+
 LEVEL_LABELS = {"village": "村级自评", "town": "镇级初审", "county": "县级审核", "city": "市级复核", "province": "省级抽查"}
 
 
@@ -29,6 +44,8 @@ class Round(models.Model):
     name = models.CharField("名称", max_length=80)
     kind = models.CharField("类型", max_length=10, choices=Kind.choices)
     year = models.PositiveSmallIntegerField("年度")
+    # Which year's indicator values (collective income…) opening and every re-evaluation read.
+    indicator_year = models.PositiveSmallIntegerField("指标数据年度", help_text=INDICATOR_YEAR_HELP)
     period_start = models.DateField("周期开始")
     period_end = models.DateField("周期结束")
     scope = models.ForeignKey(OrgUnit, verbose_name="范围", on_delete=models.PROTECT, related_name="rounds")

@@ -6,7 +6,8 @@ from ..models import Assessment
 
 
 def indicators_for(assessment: Assessment) -> dict:
-    return values_for(assessment.org_unit, assessment.round.year)
+    """The indicator values the assessment reads: those of its round's 指标数据年度 (never the rating year)."""
+    return values_for(assessment.org_unit, assessment.round.indicator_year)
 
 
 def evaluate_assessment(assessment: Assessment, indicators: dict | None = None, *, framework=None):

@@ -16,6 +16,7 @@ from fivestar.indicators.registry import values_for_many
 from fivestar.orgs.models import Level, OrgUnit
 
 from ..models import Assessment, AssessmentEvent, Round, Status, VetoEvent
+from ..models.round import default_indicator_year
 from ..stats import refresh_round_stats
 from .errors import WorkflowError
 from .evaluation import evaluate_assessment
@@ -27,7 +28,10 @@ class Superseded(Exception):
 
 def create_round(user, *, scope: OrgUnit, name: str, kind: str, year: int, period_start, period_end,
                  rural_framework, community_framework=None, self_deadline, town_deadline, county_deadline,
-                 notice_days: int = 7, extra_levels=(), extra_deadline=None, previous=None) -> Round:
+                 notice_days: int = 7, extra_levels=(), extra_deadline=None, previous=None,
+                 indicator_year: int | None = None) -> Round:
+    """A draft round. `indicator_year` (指标数据年度) is the year of indicator values opening and every
+    re-evaluation read; by default the last complete year (`default_indicator_year`)."""
     if scope.level not in (Level.COUNTY, Level.TOWN, Level.CITY, Level.PROVINCE):
         raise WorkflowError("评星范围应为县（区）或乡镇（街道）。")
     if not covers(user, scope, Action.MANAGE_ROUNDS):
@@ -43,8 +47,12 @@ def create_round(user, *, scope: OrgUnit, name: str, kind: str, year: int, perio
             raise WorkflowError(f"创建标准「{fw.name}」尚未发布，不能用于评星。")
     if rural_framework.branch_type != "rural" or (community_framework and community_framework.branch_type != "community"):
         raise WorkflowError("农村标准和社区标准的支部类型不匹配。")
+    if indicator_year is None:
+        indicator_year = default_indicator_year(period_end, timezone.localdate())
+    if not 2000 <= indicator_year <= 2100:
+        raise WorkflowError("指标数据年度应在 2000 至 2100 之间。")
     rnd = Round(
-        scope=scope, name=name, kind=kind, year=year, period_start=period_start, period_end=period_end,
+        scope=scope, name=name, kind=kind, year=year, indicator_year=indicator_year, period_start=period_start, period_end=period_end,
         rural_framework=rural_framework, community_framework=community_framework, self_deadline=self_deadline,
         town_deadline=town_deadline, county_deadline=county_deadline, notice_days=notice_days,
         extra_levels=list(extra_levels), extra_deadline=extra_deadline, previous=previous, public_token=secrets.token_hex(8),
@@ -187,7 +195,7 @@ def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], c
     todo_ids = [unit_id for unit_id, _, _ in todo]
     previous = _previous_assessments(rnd, todo_ids)
     vetoes = _veto_rules(rnd, todo_ids)
-    indicators = values_for_many(todo_ids, rnd.year)
+    indicators = values_for_many(todo_ids, rnd.indicator_year)
     rows = []
     for unit_id, branch_type, town_id in todo:
         kind = "community" if branch_type == "community" and "community" in compiled else "rural"
