@@ -9,6 +9,7 @@ import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from fivestar.core.text import clean_text
 from fivestar.core.uploads import UploadRefused, refuse_binary_text
 
 from .sources import FILE_NAMES, decode
@@ -241,7 +242,8 @@ def _check_row(spec, line, record, width, index, seen, result) -> DivisionRow | 
         result.add(spec.name, line, "", f"本行有 {len(record)} 列，表头有 {width} 列（名称中的逗号需用英文双引号括起）")
         return None
     code = record[index["code"]].strip()
-    name = record[index["name"]].strip()
+    # A zero-width space or a bidi override would make two identical-looking names differ.
+    name = clean_text(record[index["name"]], multiline=False).strip()
     length = spec.code_length
     if not code:
         result.add(spec.name, line, "code", "代码为空")

@@ -347,3 +347,11 @@ def test_cli_exit_status(tmp_path):
     good = run("import-divisions", str(write_set(tmp_path / "good")))
     assert good.returncode == 0, good.stderr
     assert "新增 9" in good.stdout
+
+
+@pytest.mark.django_db
+def test_invisible_characters_are_removed_from_names(tmp_path):
+    text = "\n".join([HEADERS["villages.csv"], '410928103205,"西辛\u200b庄村\u202e委会\u2066",410928103,41,4109,410928']) + "\n"
+    plan = plan_import(write_set(tmp_path, villages_csv=text))
+    assert plan.ok, errors_of(plan)
+    assert [r.name for r in plan.rows if r.code == "410928103205"] == ["西辛庄村委会"]
