@@ -1,6 +1,8 @@
 """The web import of administrative divisions: upload → preview → confirm → progress → result."""
 
 import io
+import json
+import time
 import zipfile
 from pathlib import Path
 
@@ -210,3 +212,29 @@ def test_index_lists_visible_jobs_and_offers_the_import(world, admin_client, log
     town_page = login(world.users[Role.TOWN_ADMIN]).get(reverse("imports:index")).content.decode()
     assert "旧任务" not in town_page and "清丰县的人员导入" not in town_page
     assert reverse("imports:divisions") not in town_page
+
+
+@pytest.mark.django_db
+def test_stalled_import_shows_stalled_and_resumes_from_the_start(world, admin_client, settings):
+    """A worker killed mid-import left the job RUNNING (its transaction rolled back); 继续 queues it again."""
+    import datetime
+
+    admin_client.post(reverse("imports:divisions"), {"files": uploads(), "under": "410928"})
+    job = ImportJob.objects.get()
+    long_ago = timezone.now() - datetime.timedelta(hours=1)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, total=1055, heartbeat_at=long_ago)
+    progress = Path(settings.MEDIA_ROOT) / job.upload_dir / "progress.json"
+    progress.write_text(json.dumps({"done": 500, "total": 1055, "at": long_ago.timestamp()}))
+    page = admin_client.get(reverse("imports:divisions_job", args=[job.pk])).content.decode()
+    assert "已停滞" in page and 'data-testid="job-resume"' in page
+
+    progress.write_text(json.dumps({"done": 500, "total": 1055, "at": time.time()}))  # the worker is alive after all
+    page = admin_client.get(reverse("imports:divisions_progress", args=[job.pk])).content.decode()
+    assert "已停滞" not in page and "已处理 500 / 1055" in page
+    assert "该导入任务没有停滞" in admin_client.post(reverse("imports:divisions_resume", args=[job.pk]), follow=True).content.decode()
+
+    progress.write_text(json.dumps({"done": 500, "total": 1055, "at": long_ago.timestamp()}))
+    response = admin_client.post(reverse("imports:divisions_resume", args=[job.pk]))  # the test backend runs it at once
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DONE and job.result["totals"] == {"create": 1046, "update": 3, "unchanged": 6}
