@@ -11,7 +11,7 @@ from fivestar.orgs.models import Level, OrgUnit
 from fivestar.standards.models import FrameworkVersion
 
 from .models import Round
-from .models.round import LEVEL_LABELS, OPTIONAL_LEVELS
+from .models.round import LEVEL_LABELS, OPTIONAL_LEVELS, default_indicator_year
 
 SCOPE_LEVELS = [Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN]
 MAX_SCOPE_CHOICES = 300
@@ -30,6 +30,11 @@ class RoundForm(forms.Form):
     name = forms.CharField(label="名称", max_length=80, help_text="如「2024年度评星」「2024年第一次动态评星」")
     kind = forms.ChoiceField(label="类型", choices=Round.Kind.choices)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+    indicator_year = forms.IntegerField(
+        label="指标数据年度", min_value=2000, max_value=2100, required=False,
+        help_text="本周期读取哪一年的村集体经济收入等指标数据。默认取最近一个已经过完的完整年度（周期结束于 12 月 31 日则取当年，"
+                  "否则取上一年；周期尚未结束时按今天算），因为刚开始的年度通常还没有数据。留空即按此默认。",
+    )
     scope = forms.CharField(label="评星范围", max_length=15)
     period_start = forms.DateField(label="周期开始", widget=_date())
     period_end = forms.DateField(label="周期结束", widget=_date())
@@ -49,9 +54,11 @@ class RoundForm(forms.Form):
     def __init__(self, user, *args, rounds=None, **kwargs):
         self.user = user
         today = timezone.localdate()
+        period_end = today + datetime.timedelta(days=60)
         kwargs.setdefault("initial", {
             "year": today.year, "kind": Round.Kind.ANNUAL, "notice_days": 7, "period_start": today,
-            "period_end": today + datetime.timedelta(days=60), "self_deadline": today + datetime.timedelta(days=14),
+            "indicator_year": default_indicator_year(period_end, today),
+            "period_end": period_end, "self_deadline": today + datetime.timedelta(days=14),
             "town_deadline": today + datetime.timedelta(days=21), "county_deadline": today + datetime.timedelta(days=30),
         })
         super().__init__(*args, **kwargs)
@@ -103,6 +110,8 @@ class RoundForm(forms.Form):
             self.add_error("extra_deadline", "增设了审核层级，请填写该层级的截止日期。")
         if extra_deadline and c and extra_deadline < c:
             self.add_error("extra_deadline", "增设层级截止不能早于县级审核截止。")
+        if end and data.get("indicator_year") is None and "indicator_year" not in self.errors:
+            data["indicator_year"] = default_indicator_year(end, timezone.localdate())
         previous = data.get("previous")
         scope = data.get("scope")
         if previous and scope and not (scope.path.startswith(previous.scope.path) or previous.scope.path.startswith(scope.path)):

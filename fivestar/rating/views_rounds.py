@@ -15,6 +15,7 @@ from fivestar.core.scoping import covers, is_global, user_grants
 from . import selectors_review as selectors
 from .forms_rounds import RoundForm
 from .models import Round
+from .selectors_opening import missing_indicators
 from .services import WorkflowError, create_round, open_round
 from .services.opening import opening_stalled, resume_opening
 
@@ -60,6 +61,7 @@ def round_create(request):
                 community_framework=data["community_framework"], self_deadline=data["self_deadline"],
                 town_deadline=data["town_deadline"], county_deadline=data["county_deadline"], notice_days=data["notice_days"],
                 extra_levels=data["extra_levels"], extra_deadline=data["extra_deadline"], previous=data["previous"],
+                indicator_year=data["indicator_year"],
             )
         except WorkflowError as exc:
             form.add_error(None, exc.message)
@@ -83,11 +85,14 @@ def round_detail(request, pk):
     user = request.user
     rnd = selectors.get_round(user, pk)
     rows, totals = selectors.town_table(user, rnd)
+    can_manage = covers(user, rnd.scope, Action.MANAGE_ROUNDS)
     context = {
         "page_title": rnd.name, "breadcrumbs": _crumbs({"label": rnd.name}), "rnd": rnd,
         "phase_badge": PHASE_BADGES[rnd.phase], "levels": rnd.levels, "columns": selectors.status_columns(rnd),
         "town_rows": rows, "totals": totals,
-        "can_manage": covers(user, rnd.scope, Action.MANAGE_ROUNDS),
+        "can_manage": can_manage,
+        # Before 开启: the villages whose indicator-bound rules would score 0 for lack of data that year.
+        "missing_indicators": missing_indicators(rnd) if can_manage and rnd.phase == Round.Phase.DRAFT else [],
         "my_assessments": selectors.my_assessments(user, rnd) if not rows else [],
         "partial_towns": selectors.towns_with_visible_branches(user, rnd) if not rows else [],
         **_progress_context(rnd, user),

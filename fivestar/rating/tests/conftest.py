@@ -28,7 +28,7 @@ def frameworks(db):
 def make_round(world, frameworks, django_capture_on_commit_callbacks):
     from fivestar.rating.services import create_round, open_round
 
-    def _make(scope=None, kind="annual", previous=None, extra_levels=(), opener=None, name="2023年度评星"):
+    def _make(scope=None, kind="annual", previous=None, extra_levels=(), opener=None, name="2023年度评星", indicator_year=2023):
         today = datetime.date.today()
         opener = opener or world.users["county_admin"]
         rnd = create_round(
@@ -37,6 +37,7 @@ def make_round(world, frameworks, django_capture_on_commit_callbacks):
             rural_framework=frameworks[0], community_framework=frameworks[1],
             self_deadline=today + datetime.timedelta(days=5), town_deadline=today + datetime.timedelta(days=10),
             county_deadline=today + datetime.timedelta(days=15), notice_days=5, extra_levels=extra_levels, previous=previous,
+            indicator_year=indicator_year,
         )
         with django_capture_on_commit_callbacks(execute=True):
             open_round(rnd, opener)

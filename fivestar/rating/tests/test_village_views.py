@@ -107,7 +107,7 @@ def test_income_rule_shows_the_recorded_income_and_its_points(world, a, login):
     CollectiveIncome.objects.create(org_unit=world.village, year=2023, operating_income=Decimal(120000))
     page = login(world.users[Role.VILLAGE_CADRE]).get(f"/rating/assessments/{a.pk}/").content.decode()
     rule = page[page.index('id="rule-cyxw-01-01"'):page.index('id="rule-cyxw-01-02"')]
-    assert "2023 年村集体经济收入（已登记）：<strong>120,000 元</strong>" in rule and "得 <strong>12</strong>/15 分" in rule
+    assert "2023 年村集体经济收入：<strong>120,000 元</strong>" in rule and "（本轮读取 2023 年度数据）" in rule and "得 <strong>12</strong>/15 分" in rule
     assert re.search(r'data-testid="progress-text-cyxw">已填 1/\d+<', page)
 
 
