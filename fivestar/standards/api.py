@@ -14,6 +14,7 @@ from .engine import gaps, validate_inputs
 from .engine import evaluate as run_evaluation
 from .models import FrameworkVersion
 from .selectors import get_version, visible_versions
+from .values import range_problem
 
 router = Router(tags=["创建标准"])
 
@@ -191,10 +192,21 @@ def get_framework(request, framework_id: int):
              summary="按创建标准评星（计算各星得分、是否获得及差距）")
 def evaluate_framework(request, framework_id: int, payload: EvaluateIn):
     fw = get_version(request.user, framework_id).compiled()
-    errors = validate_inputs(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators)
+    errors = [{"field": e.field, "message": e.message, "type": "value_error"}
+              for e in validate_inputs(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators)]
+    known = {e["field"] for e in errors}
+    for code, value in payload.results.items():  # a rate of 150%, an income of 10^30: refused, not scored
+        rule = fw.rules_by_code.get(code)
+        problem = range_problem(rule, value) if rule is not None else ""
+        if problem and f"results.{code}" not in known:
+            errors.append({"field": f"results.{code}", "message": problem, "type": "out_of_range"})
+    for code, value in payload.indicators.items():
+        rule = next((r for r in fw.rules_by_code.values() if r.indicator == code), None)
+        problem = range_problem(rule, value) if rule is not None else ""
+        if problem and f"indicators.{code}" not in known:
+            errors.append({"field": f"indicators.{code}", "message": problem, "type": "out_of_range"})
     if errors:
-        return Status(422, {"detail": "填报数据校验未通过。",
-                            "errors": [{"field": e.field, "message": e.message, "type": "value_error"} for e in errors]})
+        return Status(422, {"detail": "填报数据校验未通过。", "errors": errors})
     ev = run_evaluation(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators, validate=False)
     report = gaps(fw, payload.results, payload.not_applicable, payload.veto_events, payload.indicators,
                   evaluation=ev, validate=False)
