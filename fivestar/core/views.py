@@ -7,8 +7,8 @@ from django.shortcuts import render
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 
-from .models import AuditEvent
-from .pagination import paginate
+from . import selectors_history
+from .selectors_history import MODEL_CHOICES, HistoryFilter  # noqa: F401  (MODEL_CHOICES: kept importable here)
 from .roles import Action, Role
 from .scoping import is_global, user_grants
 
@@ -51,7 +51,7 @@ def home(request):
         "people_count": Person.objects.visible_to(user).count(),
         "my_villages": my_villages,
         "towns": towns,
-        "recent": AuditEvent.objects.visible_to(user).select_related("user", "org_unit")[:8],
+        "recent": selectors_history.recent(user),
         "is_global": is_global(user),
         "can_self_assess": bool(user_grants(user, Action.SELF_ASSESS)),
     }
@@ -60,40 +60,13 @@ def home(request):
 
 @login_required
 def history(request):
-    events = AuditEvent.objects.visible_to(request.user).select_related("user", "user__person", "org_unit")
-    model = request.GET.get("model", "")
-    if model:
-        events = events.filter(model=model)
-    obj = request.GET.get("object", "")
-    if obj and model:
-        events = events.filter(object_id=obj)
-    unit_code = request.GET.get("unit", "")
-    if unit_code:
-        unit = OrgUnit.objects.visible_to(request.user).filter(code=unit_code).first()
-        events = events.filter(org_unit__path__startswith=unit.path) if unit else events.none()
-    page = paginate(request, events)
-    return render(
-        request,
-        "core/history.html",
-        {"page_title": "操作记录", "page": page, "model": model, "models": MODEL_CHOICES, "breadcrumbs": [{"label": "操作记录"}]},
-    )
-
-
-MODEL_CHOICES = [
-    ("orgs.orgunit", "组织单位"),
-    ("orgs.area", "片区"),
-    ("people.person", "人员"),
-    ("people.roleassignment", "角色授权"),
-    ("people.responsibility", "责任分工"),
-    ("imports.batch", "数据导入"),
-    ("auth.user", "登录账号"),
-    ("indicators.collectiveincome", "村集体经济收入"),
-    ("standards.branchresult", "支部细则结果"),
-    ("standards.frameworkversion", "创建标准版本"),
-    ("rating.round", "评星周期"),
-    ("rating.starholding", "星级持有"),
-    ("rating.vetoevent", "否决事项"),
-]
+    """操作记录: the scoped feed of writes and rating workflow steps, in words a person reads."""
+    filters = HistoryFilter(request.GET or None, request.user)
+    page = selectors_history.history_page(request, filters)
+    return render(request, "core/history.html", {
+        "page_title": "操作记录", "page": page, "filters": filters, "filter_errors": filters.error_messages() if request.GET else [],
+        "unit": filters.unit, "breadcrumbs": [{"label": "操作记录"}],
+    })
 
 
 def not_found(request, exception=None):
