@@ -3,7 +3,8 @@
 History (finished, every date inside its own year):
 - 2022年度“五星”支部评星: recognised in December 2022 with 2 五星 and 8 四星 branches (the rest spread
   over fewer stars), one objection filed during the notice and dismissed;
-- 2023年第一次动态评星 (January–February 2023): recognised in March 2023, results as in 2022;
+- 2023年第一次动态评星 (January–February 2023): recognised in March 2023, results as in 2022 (it reads
+  2022's income, the last year complete when it ran);
 - the annual round of the last complete year (2025 when today is in 2026), if after 2023: recognised in
   December of that year; it reached the 2023 plan — 领航 villages 五星, 冲刺 四星, 提升 三星.
 Now:
@@ -11,8 +12,8 @@ Now:
   for November–December 2026: opened on the first day of the period, self-assessment due a few days
   after today, town and county review after that; branches in every state (not started, in progress,
   submitted, returned, town-approved, county-approved), evidence photos, and one star withdrawn by a veto
-  event (太平村, 平安法治星) dated inside the period, before today. It reads the last complete year's
-  collective income (`Round.year` is the year whose indicators a round reads).
+  event (太平村, 平安法治星) dated inside the period, before today. Its 年度 is today's year; its
+  指标数据年度 (`Round.indicator_year`) is the last complete year, whose collective income it reads.
 
 Every step runs through the public services and is then dated when it happened (see `clock.Stamper`).
 Each round is created only if it is missing, so loading twice gives the same data; `today` (default:
@@ -32,6 +33,7 @@ from PIL import Image, ImageDraw
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.rating import services
 from fivestar.rating.models import Assessment, Round, Status, VetoEvent
+from fivestar.rating.models.round import default_indicator_year
 from fivestar.rating.services.evaluation import evaluate_assessment, indicators_for
 from fivestar.standards.models import FrameworkVersion
 
@@ -159,11 +161,14 @@ class RatingDemo:
 
     # --- building blocks ---------------------------------------------------------------------------
 
-    def _round(self, name, kind, year, start, end, deadlines, previous=None):
+    def _round(self, name, kind, year, start, end, deadlines, previous=None, indicator_year=None):
+        # The indicator year is given, never left to the service's default: that one counts from the real
+        # date, and the demo may be loaded as of another day.
         rnd = services.create_round(
             self.town_admin, scope=self.town, name=name, kind=kind, year=year, period_start=start, period_end=end,
             rural_framework=_framework("rural"), community_framework=_framework("community"),
             self_deadline=deadlines[0], town_deadline=deadlines[1], county_deadline=deadlines[2], notice_days=7, previous=previous,
+            indicator_year=indicator_year or default_indicator_year(end),
         )
         Round.objects.filter(pk=rnd.pk).update(phase=Round.Phase.OPENING, opened_by=self.town_admin)
         services.populate_round(rnd.pk)
@@ -240,8 +245,8 @@ class RatingDemo:
         self_deadline = self.today + d(days=5)
         deadlines = (self_deadline, self_deadline + d(days=5), self_deadline + d(days=10))
         with self.stamper.step(self._when(0, 8)):
-            rnd = self._round(self.period.name, Round.Kind.INTERIM, last_complete_year(self.today), self.period.start, self.period.end,
-                              deadlines, previous=previous)
+            rnd = self._round(self.period.name, Round.Kind.INTERIM, self.today.year, self.period.start, self.period.end,
+                              deadlines, previous=previous, indicator_year=last_complete_year(self.today))
         rows = list(Assessment.objects.filter(round=rnd).select_related("org_unit", "framework", "round").order_by("org_unit__code"))
         spread = iter(SPREAD * 4)
         plan = [(a, STATES.get(a.org_unit.display_name) or next(spread)) for a in rows]
