@@ -224,3 +224,15 @@ def test_a_killed_division_import_resumes_and_imports_everything_once(template, 
     finally:
         reference.drop()
         killed.drop()
+
+
+def test_demo_supervisor_restarts_a_worker_that_died(tmp_path):
+    """`fivestar demo` keeps its worker running: one that dies (killed, crashed) is started again."""
+    starts = tmp_path / "starts"
+    code = (
+        "import subprocess, sys; from fivestar.cli import _supervise\n"
+        f"worker = lambda: subprocess.Popen(['sh', '-c', 'echo x >> {starts}; exit 1'])\n"
+        "_supervise([subprocess.Popen(['sleep', '4']), worker()], restart={1: worker})\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, timeout=60, check=True)
+    assert len(starts.read_text().split()) >= 2
