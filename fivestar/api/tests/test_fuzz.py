@@ -150,7 +150,7 @@ def test_validation_errors_name_the_field_in_chinese(caller, world):
     fields = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert fields["name"] == "应为字符串" and fields["position"] == "缺少必填字段"
     response = caller("get", "/api/v1/people?limit=100000")
-    assert response.json()["errors"][0] == {"field": "limit", "message": "数值不能大于 500", "type": "less_than_equal"}
+    assert response.json()["errors"][0] == {"field": "limit", "message": "数值不能大于500", "type": "less_than_equal"}
 
 
 def test_invalid_json_is_a_chinese_400(caller):
