@@ -1,10 +1,13 @@
-"""Reads for the village 差距 page: which framework applies, the saved results, the indicator values,
-and the evaluation + gap analysis, in a fixed number of queries (never one per rule)."""
+"""Reads for the village 差距 page: the gap of the branch's CURRENT assessment (the latest round's), through
+the very evaluation the assessment page uses, so the 差距 page, the assessment, the village page and the
+public notice agree; and, for 模拟测算, the same answers as an editable starting point that is never saved.
+A fixed number of queries (never one per rule)."""
 
 import re
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.utils import timezone
 
 from fivestar.indicators import registry
 from fivestar.orgs.models import Level, OrgUnit
@@ -23,7 +26,7 @@ def framework_for(unit: OrgUnit) -> FrameworkVersion | None:
 
 
 def indicator_year(fv: FrameworkVersion) -> int:
-    """The year whose indicators a framework version reads: the year in its version (or code)."""
+    """The year a framework version's saved planning results (BranchResult) read: the year in its version."""
     for text in (fv.version, fv.code):
         match = _YEAR.search(text or "")
         if match:
@@ -37,6 +40,66 @@ def branch_result_for(unit: OrgUnit, fv: FrameworkVersion) -> BranchResult | Non
 
 def indicator_values(unit: OrgUnit, fv: FrameworkVersion) -> dict[str, float]:
     return registry.values_for(unit, indicator_year(fv))
+
+
+def current_assessment(user, unit: OrgUnit):
+    """The branch's assessment in the latest round it takes part in (None when it never took part)."""
+    from fivestar.rating.models import Assessment
+
+    return (
+        Assessment.objects.visible_to(user).filter(org_unit=unit)
+        .select_related("round", "framework", "updated_by", "updated_by__person")
+        .order_by("-round__period_start", "-round_id").first()
+    )
+
+
+@dataclass
+class Current:
+    """The branch's current standing: its assessment (or none), what it earns now and its gaps."""
+
+    assessment: object
+    fv: FrameworkVersion | None
+    framework: object
+    indicators: dict
+    indicator_year: int
+    evaluation: object = None
+    report: list = field(default_factory=list)
+    answers: "Answers" = None
+    stored_rating: int | None = None  # as cached on the assessment (lists, notices), before re-evaluating
+
+    @property
+    def stored_rating_differs(self) -> bool:
+        """The cached rating is not what the assessment's answers earn with today's indicator data."""
+        return self.stored_rating is not None and self.evaluation is not None and self.stored_rating != self.evaluation.rating
+
+
+def current_for(user, unit: OrgUnit) -> Current:
+    """What the 差距 page shows: the current assessment evaluated exactly as the assessment page does
+    (rating.selectors_village.live: effective answers of the highest review level, 不适用, veto events,
+    the round's 指标数据年度); without an assessment, the latest published framework with no answers."""
+    from fivestar.rating.models.round import default_indicator_year
+    from fivestar.rating.selectors_village import live
+    from fivestar.rating.services.evaluation import indicators_for
+
+    a = current_assessment(user, unit)
+    if a is not None:
+        a.org_unit = unit  # the loaded object: no query when indicators are read
+        framework = a.framework.compiled()
+        indicators = indicators_for(a)
+        stored = a.rating
+        lv = live(a, framework, indicators)  # evaluates in memory; never saves
+        return Current(a, a.framework, framework, indicators, a.round.indicator_year, lv.evaluation,
+                       list(lv.report), answers_from_assessment(framework, a), stored)
+    fv = framework_for(unit)
+    if fv is None:
+        return Current(None, None, None, {}, 0)
+    today = timezone.localdate()
+    year = default_indicator_year(today, today)
+    framework = fv.compiled()
+    indicators = registry.values_for(unit, year)
+    answers = Answers()
+    evaluation, report = assess(framework, answers, indicators)
+    return Current(None, fv, framework, indicators, year, evaluation, list(report), answers)
 
 
 @dataclass
@@ -67,6 +130,23 @@ def raw_of(rule, value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value)
+
+
+def answers_from_assessment(framework, a) -> Answers:
+    """The values that count on the assessment (highest review level per rule) as form answers, for
+    模拟测算 to start from the real thing; indicator-bound rules are read, never typed."""
+    answers = Answers()
+    rules = framework.rules_by_code
+    for code, value in a.effective_answers(a.round.levels).items():
+        rule = rules.get(code)
+        if rule is None or rule.indicator or value is None:
+            continue
+        answers.results[code] = value
+        answers.raw[f"r-{code}"] = raw_of(rule, value)
+    answers.not_applicable = [c for c in a.not_applicable if c in rules]
+    answers.na_reasons = {c: a.not_applicable.get(c) or "" for c in answers.not_applicable}
+    answers.veto_events = [c for c in a.veto_events if c in rules]
+    return answers
 
 
 def answers_from_stored(framework, stored: BranchResult | None) -> Answers:

@@ -1,5 +1,6 @@
-"""Writes of a village's live results (BranchResult): save what the 差距 page holds, and keep the cached
-rating right when an indicator the framework reads changes. One branch, one engine call: O(1)."""
+"""Writes of a village's planning results (BranchResult), kept for results saved before the 差距 page read the
+branch's current assessment (it no longer reads or writes BranchResult: the assessment is the one source
+of truth); keeps their cached rating right when an indicator changes. One branch, one engine call: O(1)."""
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction

@@ -1,21 +1,20 @@
-"""The village 差距 page: saved results, the stars they earn and why, the gap list, and the form to
-change the answers (with an htmx preview that evaluates without saving). Thin: reads come from
-gap_selectors, writes go through results_services."""
+"""The village 差距 page: the stars the branch's current assessment earns and why, and its gap list — read
+from the assessment, never from a separate store — plus 模拟测算 (不影响申报): the same answers in a form
+whose changes are evaluated and shown, never saved. Thin: reads come from gap_selectors."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from fivestar.orgs.models import Level
 from fivestar.orgs.selectors import breadcrumbs_for, get_visible_unit
 
 from . import gap_selectors as sel
-from .engine import InputInvalid
-from .gap_forms import attach_errors, parse_answers
-from .results_services import can_edit_results, require_edit_results, save_branch_result
+from .gap_forms import parse_answers
+
+SIMULATION = "模拟测算（不影响申报）"
 
 
 def _village(user, code):
@@ -25,67 +24,73 @@ def _village(user, code):
     return unit
 
 
-@login_required
-def village_gap(request, code):
-    user = request.user
-    unit = _village(user, code)
-    crumbs = breadcrumbs_for(user, unit)
+def _base(request, unit, *trail):
+    crumbs = breadcrumbs_for(request.user, unit)
     crumbs[-1] = {"label": unit.display_name, "url": reverse("orgs:unit", args=[unit.code])}
-    context = {
-        "page_title": f"{unit.display_name} · 差距分析",
-        "breadcrumbs": [*crumbs, {"label": "差距分析"}],
-        "unit": unit,
-        "can_edit": can_edit_results(user, unit),
+    return {"unit": unit, "breadcrumbs": [*crumbs, *trail]}
+
+
+def _current_context(current: sel.Current) -> dict:
+    a = current.assessment
+    return {
+        "current": current, "assessment": a, "rnd": a.round if a else None, "fv": current.fv,
+        "framework": current.framework, "evaluation": current.evaluation, "report": current.report,
+        "closest": current.report[0] if current.report else None, "indicators": current.indicators,
+        "income_year": current.indicator_year,
+        "assessment_url": reverse("rating:assessment", args=[a.pk]) if a else "",
     }
-    fv = sel.framework_for(unit)
-    if fv is None:
-        return render(request, "standards/gap.html", context)
-    framework = fv.compiled()
-    indicators = sel.indicator_values(unit, fv)
-    stored = sel.branch_result_for(unit, fv)
-    saved = sel.answers_from_stored(framework, stored)
-    answers = saved
+
+
+@login_required
+@require_safe
+def village_gap(request, code):
+    """The gap of the branch's current assessment: what the assessment page, the village page and the
+    public notice show, with the least it takes to earn each missing star."""
+    unit = _village(request.user, code)
+    context = _base(request, unit, {"label": "差距分析"})
+    context["page_title"] = f"{unit.display_name} · 差距分析"
+    current = sel.current_for(request.user, unit)
+    if current.framework is not None:
+        context.update(_current_context(current))
+    return render(request, "standards/gap.html", context)
+
+
+@login_required
+def gap_simulate(request, code):
+    """模拟测算: the current answers in a form; a POST (or the htmx preview) evaluates what is typed and
+    shows it. Nothing is ever written — not to the assessment, not anywhere."""
+    unit = _village(request.user, code)
+    gap_url = reverse("gap:village", args=[unit.code])
+    context = _base(request, unit, {"label": "差距分析", "url": gap_url}, {"label": SIMULATION})
+    context.update({"page_title": f"{unit.display_name} · {SIMULATION}", "simulation_label": SIMULATION})
+    current = sel.current_for(request.user, unit)
+    if current.framework is None:
+        return render(request, "standards/gap_simulate.html", context)
+    context.update(_current_context(current))
+    answers, evaluation, report = current.answers, current.evaluation, current.report
     if request.method == "POST":
-        require_edit_results(user, unit)
-        answers = parse_answers(framework, request.POST)
-        if not answers.errors:
-            try:
-                _, evaluation = save_branch_result(user, unit, fv, answers, indicators)
-            except InputInvalid as exc:
-                attach_errors(answers, exc.errors)
-            else:
-                names = "、".join(s.name for s in evaluation.stars if s.awarded) or "暂无"
-                messages.success(request, f"已保存。按当前结果可获得 {evaluation.rating} 颗星（{names}）。")
-                return redirect(reverse("gap:village", args=[unit.code]) + "#stars")
-    evaluation, report = sel.assess(framework, saved, indicators)
-    current = evaluation if answers is saved else sel.assess(framework, answers, indicators)[0]
+        answers = parse_answers(current.framework, request.POST)
+        evaluation, report = sel.assess(current.framework, answers, current.indicators)
+        report = list(report)
     context.update({
-        "fv": fv,
-        "framework": framework,
-        "stored": stored,
-        "evaluation": evaluation,
-        "report": report,
-        "closest": report.closest_star,
-        "answers": answers,
-        "preview": current,
-        "sections": sel.form_sections(framework, answers, current, indicators),
-        "income_year": sel.indicator_year(fv),
-        "indicators": indicators,
+        "answers": answers, "preview": evaluation, "sim_report": report,
+        "sim_closest": report[0] if report else None,
+        "sections": sel.form_sections(current.framework, answers, evaluation, current.indicators),
         "general_errors": answers.errors.get("__all__", []),
     })
-    return render(request, "standards/gap.html", context)
+    return render(request, "standards/gap_simulate.html", context)
 
 
 @login_required
 @require_POST
 def gap_preview(request, code):
-    """Which stars the answers in the form would earn: evaluates, never saves (anyone who may view)."""
+    """模拟测算's live figure: which stars the answers in the form would earn; evaluates, never saves."""
     unit = _village(request.user, code)
-    fv = sel.framework_for(unit)
-    if fv is None:
+    current = sel.current_for(request.user, unit)
+    if current.framework is None:
         raise Http404("没有适用的创建标准")
-    framework = fv.compiled()
-    answers = parse_answers(framework, request.POST)
-    evaluation, report = sel.assess(framework, answers, sel.indicator_values(unit, fv))
-    context = {"preview": evaluation, "answers": answers, "closest": report.closest_star, "framework": framework}
+    answers = parse_answers(current.framework, request.POST)
+    evaluation, report = sel.assess(current.framework, answers, current.indicators)
+    context = {"preview": evaluation, "answers": answers, "closest": report.closest_star, "framework": current.framework,
+               "simulation_label": SIMULATION}
     return render(request, "standards/gap_preview.html", context)
