@@ -77,9 +77,7 @@ def test_resumed_run_counts_only_what_exists_and_an_older_run_stops(world, frame
 
 def test_resume_commands(world, frameworks, settings, capsys, django_capture_on_commit_callbacks):
     rnd = _half_opened(world, frameworks, settings)
-    from fivestar.cli import main
-
-    main(["resume-jobs", "--list"])  # `fivestar resume-jobs --list`
+    call_command("resume_jobs", "--list")
     assert f"评星周期开启 {rnd.pk}：已停滞" in capsys.readouterr().out
     call_command("resume_round", str(rnd.pk), "--here")
     assert "已开启：本次新建 2 份申报，共 4 份" in capsys.readouterr().out
