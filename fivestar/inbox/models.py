@@ -12,6 +12,12 @@ class Notification(models.Model):
         WITHDRAWN = "withdrawn", "摘星通知"
         OBJECTION = "objection", "异议"
         INFO = "info", "通知"
+        APPROVED = "approved", "审核通过"
+        OPENED = "opened", "评星开启"
+        NOTICE = "notice", "结果公示"
+        RECOGNISED = "recognised", "结果认定"
+        EXPIRED = "expired", "未按期完成"
+        WAITING = "waiting", "待审核"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="接收人", on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField("类型", max_length=12, choices=Kind.choices, default=Kind.INFO)

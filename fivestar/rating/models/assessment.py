@@ -24,6 +24,9 @@ class Status(models.TextChoices):
     CITY_APPROVED = "city_approved", "市级复核通过"
     PROVINCE_APPROVED = "province_approved", "省级抽查通过"
     RECOGNISED = "recognised", "已认定"
+    # Closed at a stage deadline (截止处理): the round's `expired_outcome` decides its stars at 认定;
+    # the county may reverse it (back to `closed_from`).
+    EXPIRED = "expired", "未按期完成"
 
 
 APPROVED_BY_LEVEL = {
@@ -33,6 +36,9 @@ APPROVED_BY_LEVEL = {
     "province": Status.PROVINCE_APPROVED,
 }
 VILLAGE_EDITABLE = {Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED}
+# What may block the notice: every status short of the round's last approval, except 未按期完成.
+UNFINISHED = [Status.NOT_STARTED, Status.IN_PROGRESS, Status.RETURNED, Status.SUBMITTED, Status.TOWN_APPROVED,
+              Status.COUNTY_APPROVED, Status.CITY_APPROVED]
 
 
 class Assessment(models.Model):
@@ -65,6 +71,10 @@ class Assessment(models.Model):
     # (at any level): a save conflicts only with a concurrent change to the rules it sends.
     rule_versions = models.JSONField("细则版本", default=dict, blank=True)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    # 截止处理: the status it was closed from (reversal reopens it there), and a deadline the county set
+    # for this one branch when reversing (the stage deadline no longer closes it before that day).
+    closed_from = models.CharField("截止处理前状态", max_length=20, blank=True)
+    deadline_override = models.DateField("单独截止日期", null=True, blank=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="更新人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
@@ -89,6 +99,25 @@ class Assessment(models.Model):
     def org_path_for_audit(self) -> str:
         return self.org_unit.path
 
+    @property
+    def stage_display(self) -> str:
+        """Where the branch stands, as the village reads it: the status while the round is open, then
+        公示中 / 已认定 for the round's phase; 未按期完成 stays as it is."""
+        if self.status == Status.EXPIRED:
+            return Status.EXPIRED.label
+        phase = self.round.phase
+        if phase == "notice":
+            return "公示中"
+        if phase == "recognised":
+            return "已认定"
+        return self.get_status_display()
+
+    @property
+    def stage_code(self) -> str:
+        if self.status != Status.EXPIRED and self.round.phase in ("notice", "recognised"):
+            return self.round.phase
+        return self.status
+
 
 class AssessmentEvent(models.Model):
     """Every workflow step and every changed value: who, when, level, old, new, why."""
@@ -105,6 +134,8 @@ class AssessmentEvent(models.Model):
         REOPEN = "reopen", "重新打开"
         OBJECTION = "objection", "异议处理"
         RECOGNISE = "recognise", "认定"
+        EXPIRE = "expire", "截止处理"
+        RESTORE = "restore", "撤销截止处理"
 
     assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField("时间", auto_now_add=True)

@@ -47,6 +47,8 @@ class RoundResult(models.Model):
     awarded = models.JSONField("获得的星", default=list)
     gained = models.JSONField("新增的星", default=list)
     lost = models.JSONField("失去的星", default=list)
+    # Closed as 未按期完成: the result is the round's configured outcome, not an evaluation.
+    expired = models.BooleanField("未按期完成", default=False)
     recognised_at = models.DateTimeField("认定时间")
 
     objects = ScopedQuerySet.as_manager()

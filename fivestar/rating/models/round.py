@@ -34,6 +34,10 @@ class Round(models.Model):
         ANNUAL = "annual", "年度评星"
         INTERIM = "interim", "动态评星（每两个月）"
 
+    class ExpiredOutcome(models.TextChoices):
+        KEEP = "keep", "保留上次认定的星"
+        NONE = "none", "不授星（原有星级一并取消）"
+
     class Phase(models.TextChoices):
         DRAFT = "draft", "未开启"
         OPENING = "opening", "开启中"
@@ -58,6 +62,9 @@ class Round(models.Model):
     county_deadline = models.DateField("县级审核截止")
     extra_deadline = models.DateField("增设层级截止", null=True, blank=True)
     notice_days = models.PositiveSmallIntegerField("公示天数", default=7)
+    # What 认定 gives a branch closed as 未按期完成 at a stage deadline (截止处理).
+    expired_outcome = models.CharField("未按期完成的认定结果", max_length=8, choices=ExpiredOutcome.choices, default=ExpiredOutcome.KEEP,
+                                       help_text="截止日期过后仍未完成的申报按“未按期完成”处理；认定时保留其上次认定的星，或不授星。")
     notice_start = models.DateField("公示开始", null=True, blank=True)
     notice_end = models.DateField("公示结束", null=True, blank=True)
     phase = models.CharField("阶段", max_length=12, choices=Phase.choices, default=Phase.DRAFT)
