@@ -83,6 +83,7 @@ from fivestar.people.api import router as people_router  # noqa: E402
 from fivestar.standards.api import router as standards_router  # noqa: E402
 from fivestar.rating.api import router as rating_router  # noqa: E402
 from fivestar.rating.api_review import router as review_router  # noqa: E402
+from fivestar.core.api import router as history_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -90,3 +91,4 @@ api.add_router("/", people_router)
 api.add_router("/", standards_router)
 api.add_router("/", rating_router)
 api.add_router("/", review_router)
+api.add_router("/", history_router)

@@ -128,6 +128,13 @@ class HistoryFilter(forms.Form):
                 for name, messages in self.errors.items() for message in messages]
 
 
+def format_datetime(value) -> str:
+    """2026年11月30日 14:05, in local time."""
+    if not value:
+        return ""
+    return date_format(timezone.localtime(value) if timezone.is_aware(value) else value, DATETIME_FORMAT)
+
+
 def _day_start(day: datetime.date):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min), timezone.get_default_timezone())
 

@@ -209,3 +209,22 @@ def test_home_page_recent_activity_uses_names(world, people, login):
     _grant(town, secretary, Role.VILLAGE_LIAISON, world.sibling)
     html = login(town).get("/").content.decode()
     assert "欧春生（科级干部）" in html and "新增" in html
+
+
+@pytest.mark.django_db
+def test_api_history_is_the_same_scoped_readable_feed(world, rated, client, api_token):
+    def get(user, query=""):
+        return client.get(f"/api/v1/history{query}", HTTP_AUTHORIZATION=f"Bearer {api_token(user)}")
+
+    body = get(world.users[Role.TOWN_ADMIN], "?model=rating.workflow&action=reopen").json()
+    assert body["count"] == 1
+    item = body["items"][0]
+    assert item["actor"] == "欧春生（科级干部）" and item["action"] == "重新打开（镇级初审）" and item["source"] == "workflow"
+    assert item["at"].endswith("+08:00") and "年" in item["at_text"]
+    assert {"label": "状态", "old": "镇级初审通过", "new": "已提交"} in item["changes"]
+    other = user_with_role("bagongqiao", Role.TOWN_ADMIN, world.other_town)
+    units = {i["unit"] for i in get(other, "?model=rating.workflow&limit=500").json()["items"]}
+    assert units == {world.other_village.display_name}
+    bad = get(world.users[Role.TOWN_ADMIN], "?since=2026-02-30")
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "since" and "日期" in bad.json()["errors"][0]["message"]
+    assert get(world.users[Role.TOWN_ADMIN], "?unit=不存在").status_code == 422
