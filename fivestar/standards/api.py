@@ -212,18 +212,106 @@ def evaluate_framework(request, framework_id: int, payload: EvaluateIn):
                   evaluation=ev, validate=False)
     return Status(200, {
         "framework": fw.code, "rating": ev.rating, "awarded": ev.awarded_codes,
-        "stars": [sr.to_dict() for sr in ev.stars],
-        "gaps": [{
-            "star_code": g.star_code, "star_name": g.star_name, "points_short": g.points_short,
-            "reachable": g.reachable, "notes": g.notes, "blockers": [b.message for b in g.blockers],
-            "improvements": [{"rule_code": i.rule_code, "action": i.action, "gain": i.gain, "mandatory": i.mandatory,
-                              "current": i.current, "target": i.target} for i in g.improvements],
-        } for g in report],
+        "stars": [sr.to_dict() for sr in ev.stars], "gaps": _gaps_out(report),
     })
 
 
 class DetailOut(Schema):
     detail: str
+
+
+def _gaps_out(report) -> list[dict]:
+    return [{
+        "star_code": g.star_code, "star_name": g.star_name, "points_short": g.points_short,
+        "reachable": g.reachable, "notes": g.notes, "blockers": [b.message for b in g.blockers],
+        "improvements": [{"rule_code": i.rule_code, "action": i.action, "gain": i.gain, "mandatory": i.mandatory,
+                          "current": i.current, "target": i.target} for i in g.improvements],
+    } for g in report]
+
+
+class GapAssessmentOut(Schema):
+    id: int
+    round_id: int
+    round_name: str
+    status: str
+    status_name: str
+
+
+class VillageGapOut(Schema):
+    village: str
+    village_name: str
+    assessment: GapAssessmentOut | None = Field(None, description="本村当前申报（最近一个评星周期）；从未参加评星时为空")
+    framework: str
+    indicator_year: int = Field(description="读取哪一年的指标数据（评星周期的指标数据年度）")
+    indicators: dict[str, float]
+    simulation: bool = Field(description="true：模拟测算（不影响申报），结果不保存")
+    rating: int
+    rating_label: str
+    awarded: list[str]
+    stars: list[StarResultOut]
+    gaps: list[GapOut]
+
+
+class SimulateIn(Schema):
+    results: dict[str, Any] = Field(default_factory=dict, description="细则编码 → 值（整套填写，未给出的细则按未填计；指标类细则读取登记数据，不能填写）")
+    not_applicable: list[str] = Field(default_factory=list, description="标记为不适用的细则编码")
+    veto_events: list[str] = Field(default_factory=list, description="已记录否决事项的细则编码")
+
+
+def _village_gap(request, code: str):
+    from fivestar.rating.selectors_public import rating_label
+
+    from .gap_selectors import current_for
+    from .views_gap import _village
+
+    unit = _village(request.user, code)
+    current = current_for(request.user, unit)
+    if current.framework is None:
+        return unit, current, Status(404, {"detail": "尚无适用于该村（社区）的已发布创建标准。"})
+    a = current.assessment
+
+    def out(evaluation, report, simulation):
+        return {
+            "village": unit.code, "village_name": unit.display_name, "framework": current.fv.code,
+            "assessment": {"id": a.pk, "round_id": a.round_id, "round_name": a.round.name, "status": a.status,
+                           "status_name": a.get_status_display()} if a else None,
+            "indicator_year": current.indicator_year, "indicators": current.indicators, "simulation": simulation,
+            "rating": evaluation.rating, "rating_label": rating_label(evaluation.rating), "awarded": list(evaluation.awarded_codes),
+            "stars": [sr.to_dict() for sr in evaluation.stars], "gaps": _gaps_out(report),
+        }
+
+    return unit, current, out
+
+
+@router.get("/villages/{code}/gap", response={200: VillageGapOut, 404: DetailOut},
+            summary="村（社区）差距分析：本村当前申报可获得的星及差距（与申报页、公示一致）")
+def village_gap(request, code: str):
+    _, current, out = _village_gap(request, code)
+    if isinstance(out, Status):
+        return out
+    return Status(200, out(current.evaluation, current.report, False))
+
+
+@router.post("/villages/{code}/gap/simulate", response={200: VillageGapOut, 404: DetailOut, 422: ValidationErrorOut},
+             summary="模拟测算（不影响申报）：按给出的填写和本村登记的指标数据计算，不保存")
+def village_gap_simulate(request, code: str, payload: SimulateIn):
+    _, current, out = _village_gap(request, code)
+    if isinstance(out, Status):
+        return out
+    fw = current.framework
+    results = {c: v for c, v in payload.results.items() if not (c in fw.rules_by_code and fw.rules_by_code[c].indicator)}
+    errors = [{"field": e.field, "message": e.message, "type": "value_error"}
+              for e in validate_inputs(fw, results, payload.not_applicable, payload.veto_events, current.indicators)]
+    for code_, value in results.items():
+        rule = fw.rules_by_code.get(code_)
+        problem = range_problem(rule, value) if rule is not None else ""
+        if problem and f"results.{code_}" not in {e["field"] for e in errors}:
+            errors.append({"field": f"results.{code_}", "message": problem, "type": "out_of_range"})
+    if errors:
+        return Status(422, {"detail": "填报数据校验未通过。", "errors": errors})
+    ev = run_evaluation(fw, results, payload.not_applicable, payload.veto_events, current.indicators, validate=False)
+    report = gaps(fw, results, payload.not_applicable, payload.veto_events, current.indicators, evaluation=ev, validate=False)
+    return Status(200, out(ev, report, True))
 
 
 def _lifecycle(request, framework_id: int, action):

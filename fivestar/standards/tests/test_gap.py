@@ -215,3 +215,34 @@ def test_query_count_does_not_depend_on_the_number_of_answers(world, login, rura
     a.save()
     full = (_count(client, _url(world.village)), _count(client, _url(world.village, "simulate/")))
     assert empty == full, (empty, full)
+
+
+def _api(client, token, method, url, body=None):
+    if method == "get":
+        return client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.post(url, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def test_api_gap_is_the_current_assessments_and_simulation_never_writes(world, client, api_token, rural):
+    _income(world.village, 60000)
+    a = _approved_five_stars(world, rural)
+    before = Assessment.objects.values().get(pk=a.pk)
+    token = api_token(world.users[Role.TOWN_ADMIN])
+    url = f"/api/v1/villages/{world.village.code}/gap"
+    body = _api(client, token, "get", url).json()
+    assert body["rating"] == 5 and body["rating_label"] == "五星" and body["gaps"] == [] and body["simulation"] is False
+    assert body["assessment"]["id"] == a.pk and body["assessment"]["status_name"] == "县级审核通过"
+    assert body["indicator_year"] == 2025 and body["indicators"] == {"collective_income": 60000.0}
+
+    answers = {c: v for c, v in a.answers.items()} | {"zbgy-01-01": False, INCOME_RULE: 1}
+    sim = _api(client, token, "post", url + "/simulate", {"results": answers})
+    assert sim.status_code == 200, sim.content
+    sim = sim.json()
+    assert sim["simulation"] is True and sim["rating"] == 4 and [g["star_code"] for g in sim["gaps"]] == ["zbgy"]
+    bad = _api(client, token, "post", url + "/simulate", {"results": {"zbgy-01-03": 99}})
+    assert bad.status_code == 422 and "zbgy-01-03" in bad.json()["errors"][0]["field"]
+    assert Assessment.objects.values().get(pk=a.pk) == before and not BranchResult.objects.exists()
+
+    far = api_token(world.users[Role.VILLAGE_CADRE])
+    assert _api(client, far, "get", f"/api/v1/villages/{world.far_village.code}/gap").status_code == 404
+    assert _api(client, token, "get", f"/api/v1/villages/{world.town.code}/gap").status_code == 404
