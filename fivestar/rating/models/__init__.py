@@ -3,8 +3,9 @@ from .awards import RoundResult, StarHolding, VetoEvent
 from .evidence import Evidence
 from .notice import Objection, ObjectionQuota
 from .round import Round, RoundTownStats
+from .seen import ReviewSeen
 
 __all__ = [
-    "Assessment", "AssessmentEvent", "Evidence", "Objection", "ObjectionQuota", "Round", "RoundResult", "RoundTownStats",
+    "Assessment", "AssessmentEvent", "Evidence", "Objection", "ObjectionQuota", "ReviewSeen", "Round", "RoundResult", "RoundTownStats",
     "StarHolding", "Status", "VetoEvent",
 ]
