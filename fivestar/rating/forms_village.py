@@ -110,15 +110,3 @@ def parse_upload(framework, data, files) -> UploadInput:
 
 def parse_stars(framework, data) -> list[str]:
     return [c for c in dict.fromkeys(data.getlist("stars")) if c in framework.stars_by_code]
-
-
-RULE_CODE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
-
-
-def linked_details(framework, details: list[str]) -> list[dict]:
-    """Each missing item with the rule it names (for an anchor to that rule), if any."""
-    out = []
-    for text in details:
-        code = next((m for m in RULE_CODE.findall(text) if m in framework.rules_by_code), None)
-        out.append({"text": text, "code": code})
-    return out

@@ -4,6 +4,7 @@ the assessment (one query), indicators (one), the evidence rows of the whole ass
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -11,7 +12,7 @@ from fivestar.core.roles import Action
 from fivestar.standards.engine import gaps
 from fivestar.standards.engine.text import EVIDENCE_KINDS, fmt
 
-from .models import Assessment, Evidence, Round
+from .models import Assessment, Evidence, Round, Status
 from .models.assessment import VILLAGE_EDITABLE
 from .models.round import LEVEL_LABELS
 from .services import evidence as evidence_service
@@ -19,13 +20,24 @@ from .services.access import can_act
 from .services.evaluation import evaluate_assessment, indicators_for, progress_by_star
 
 
+LIVE_PHASES = [Round.Phase.OPEN, Round.Phase.NOTICE]
+
+
 def my_assessments(user):
-    """Assessments the user may self-assess in open rounds, nearest deadline first."""
+    """The village's current assessments: every one the user self-assesses whose round is past opening, in
+    自评与审核 or 公示, and each branch's latest recognised one while no newer round has reached it. So after
+    submitting, through 公示 and after 认定, the village still finds its assessment and where it stands
+    (`Assessment.stage_display`). Rounds still in progress first (nearest deadline first), then recognised."""
+    newer = Assessment.objects.filter(
+        org_unit_id=OuterRef("org_unit_id"), round__phase__in=[*LIVE_PHASES, Round.Phase.RECOGNISED],
+        round__period_start__gt=OuterRef("round__period_start"))
     return (
         Assessment.objects.visible_to(user, Action.SELF_ASSESS)
-        .filter(round__phase=Round.Phase.OPEN)
+        .alias(latest=~Exists(newer))
+        .filter(Q(round__phase__in=LIVE_PHASES) | Q(round__phase=Round.Phase.RECOGNISED, latest=True))
+        .alias(done=Case(When(round__phase=Round.Phase.RECOGNISED, then=Value(1)), default=Value(0), output_field=IntegerField()))
         .select_related("round", "org_unit", "org_unit__parent")
-        .order_by("round__self_deadline", "round_id", "org_unit__code")
+        .order_by("done", "round__self_deadline", "round_id", "org_unit__code")
     )
 
 
@@ -40,6 +52,14 @@ def editability(user, a: Assessment) -> tuple[bool, str]:
     """(may the user fill it in now, why not in Chinese)."""
     if not can_act(user, a, "village"):
         return False, "您对该申报只有查看权限，不能填报或修改。"
+    if a.status == Status.EXPIRED:
+        return False, ("申报未在截止日期前完成，已按“未按期完成”处理（截止处理），不能再填报。"
+                       "如有特殊情况，请联系县级审核人员撤销截止处理。")
+    if a.round.phase == Round.Phase.NOTICE:
+        period = f"（{a.round.notice_start:%Y-%m-%d} 至 {a.round.notice_end:%Y-%m-%d}）" if a.round.notice_start and a.round.notice_end else ""
+        return False, f"评星结果正在公示{period}，自评已结束，不能修改。"
+    if a.round.phase == Round.Phase.RECOGNISED:
+        return False, "评星结果已认定，本周期自评已结束。"
     if a.round.phase != Round.Phase.OPEN:
         return False, f"评星周期当前为「{a.round.get_phase_display()}」阶段，自评已结束，不能修改。"
     if a.status not in VILLAGE_EDITABLE:
@@ -51,9 +71,9 @@ ICONS = {".pdf": "file-earmark-pdf", ".doc": "file-earmark-word", ".docx": "file
          ".xlsx": "file-earmark-excel", ".pptx": "file-earmark-ppt"}
 
 
-def evidence_map(a: Assessment) -> dict[int, Evidence]:
-    """Every evidence row referenced by the assessment, in one query."""
-    ids = {i for ids in (a.evidence or {}).values() for i in ids}
+def evidence_map(a: Assessment, codes=None) -> dict[int, Evidence]:
+    """Every evidence row referenced by the assessment (or by the rules `codes`), in one query."""
+    ids = {i for code, ids in (a.evidence or {}).items() if codes is None or code in codes for i in ids}
     if not ids:
         return {}
     rows = Evidence.objects.filter(pk__in=ids, org_unit_id=a.org_unit_id).select_related("uploaded_by", "uploaded_by__person")
@@ -135,15 +155,22 @@ class RuleView:
         return "、".join(EVIDENCE_KINDS.get(k, k) for k in ev.kinds) if ev else ""
 
 
-def return_comments(a: Assessment) -> list[dict]:
-    """The reviewers' return comments, with the level in Chinese and the time in local time."""
+def return_comments(a: Assessment, framework=None) -> list[dict]:
+    """The reviewers' return comments, with the level in Chinese and the time in local time; with `framework`,
+    `rule_list` names each commented rule by its text (the page shows texts, codes only as secondary)."""
     out = []
     for item in a.return_comments or []:
         try:
             at = timezone.localtime(datetime.datetime.fromisoformat(item.get("at") or ""))
         except (TypeError, ValueError):
             at = None
-        out.append({**item, "at": at, "level_label": LEVEL_LABELS.get(item.get("level"), item.get("level") or "")})
+        row = {**item, "at": at, "level_label": LEVEL_LABELS.get(item.get("level"), item.get("level") or "")}
+        if framework is not None:
+            rules = framework.rules_by_code
+            row["rule_list"] = [{"code": code, "star": rules[code].star_code if code in rules else "",
+                                 "text": rules[code].text if code in rules else code, "comment": text}
+                                for code, text in (item.get("rules") or {}).items()]
+        out.append(row)
     return out
 
 
@@ -153,6 +180,16 @@ def rule_comments(a: Assessment) -> dict[str, str]:
         for code, text in (item.get("rules") or {}).items():
             out[code] = f"{out[code]}；{text}" if code in out else text
     return out
+
+
+def rule_points(a: Assessment, rule, values: dict, indicators: dict) -> float | None:
+    """The points a rule earns now, as the engine scores it (None when 不适用); no engine call."""
+    if rule.code in a.not_applicable:
+        return None
+    value = values.get(rule.code)
+    if value is None and rule.indicator:
+        value = indicators.get(rule.indicator)
+    return rule.points_for(value)
 
 
 def rule_view(a: Assessment, rule, scores: dict, indicators: dict, evidence: dict, comments: dict) -> RuleView:
@@ -228,16 +265,167 @@ def sections(a: Assessment, framework, lv: Live, indicators: dict, evidence: dic
     return out
 
 
+@dataclass
+class StarStanding:
+    code: str
+    name: str
+    score: float
+    max: float
+    pass_mark: float
+    awarded: bool
+    done: int  # answered and confirmed (or 不适用, or read from an indicator)
+    pending: int  # carried forward with a value, waiting for the village to confirm it
+    empty: int
+    total: int
+    carried: list = field(default_factory=list)  # codes to confirm
+
+    @property
+    def filled(self) -> int:
+        return self.done + self.pending
+
+    @property
+    def percent(self) -> int:
+        return round(self.done * 100 / self.total) if self.total else 0
+
+    @property
+    def pending_percent(self) -> int:
+        return round(self.filled * 100 / self.total) - self.percent if self.total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.empty == 0 and self.pending == 0
+
+
+@dataclass
+class Standing:
+    """What the page shows at a glance, read from the evaluation stored on the assessment (cached by every
+    save): no engine run and no gap analysis on a page view. Filled = done + waiting for confirmation."""
+
+    rating: int
+    stars: list
+
+    @property
+    def done(self) -> int:
+        return sum(s.done for s in self.stars)
+
+    @property
+    def pending(self) -> int:
+        return sum(s.pending for s in self.stars)
+
+    @property
+    def filled(self) -> int:
+        return self.done + self.pending
+
+    @property
+    def total(self) -> int:
+        return sum(s.total for s in self.stars)
+
+    @property
+    def awarded_codes(self) -> list[str]:
+        return [s.code for s in self.stars if s.awarded]
+
+    @property
+    def awarded_names(self) -> str:
+        return "、".join(s.name for s in self.stars if s.awarded) or "暂无"
+
+    def star(self, code: str) -> StarStanding:
+        return next(s for s in self.stars if s.code == code)
+
+    @property
+    def first_open(self) -> str:
+        """The star a phone opens first: the first one with something left to do."""
+        return next((s.code for s in self.stars if not s.complete), "")
+
+
+def standing(a: Assessment, framework, indicators: dict) -> Standing:
+    if any(star.code not in (a.star_scores or {}) for star in framework.stars):
+        evaluate_assessment(a, indicators, framework=framework)  # never evaluated (or another framework): in memory only
+    values = a.effective_answers(a.round.levels)
+    pending_codes = set(a.to_confirm)
+    stars = []
+    for star in framework.stars:
+        done = pending = empty = 0
+        carried = []
+        for r in star.rules:
+            filled = (r.code in a.not_applicable or values.get(r.code) is not None
+                      or (r.indicator and indicators.get(r.indicator) is not None))
+            if not filled:
+                empty += 1
+            elif r.code in pending_codes:
+                pending += 1
+                carried.append(r.code)
+            else:
+                done += 1
+        stored = a.star_scores[star.code]
+        stars.append(StarStanding(star.code, star.name, stored["score"], stored["max"], stored["pass_mark"], stored["awarded"],
+                                  done, pending, empty, len(star.rules), carried))
+    return Standing(a.rating, stars)
+
+
+def star_rules(a: Assessment, framework, star, indicators: dict, evidence: dict | None = None) -> list[dict]:
+    """One star's standards and their rule views (what a star's pane shows when it is opened)."""
+    if evidence is None:
+        evidence = evidence_map(a, {r.code for r in star.rules})
+    comments = rule_comments(a)
+    values = a.effective_answers(a.round.levels)
+    out = []
+    for sd in star.standards:
+        rows = [rule_view(a, r, {r.code: rule_points(a, r, values, indicators)}, indicators, evidence, comments) for r in sd.rules]
+        out.append({"standard": sd, "rules": rows, "carried": [r.code for r in rows if r.carried]})
+    return out
+
+
+def carried_summary(a: Assessment, framework, star) -> list[dict]:
+    """The carried-forward answers of one star waiting for confirmation: rule text and the value carried."""
+    values = a.effective_answers(a.round.levels)
+    pending = set(a.to_confirm)
+    out = []
+    for r in star.rules:
+        if r.code not in pending:
+            continue
+        if r.code in a.not_applicable:
+            text = f"不适用（{a.not_applicable[r.code]}）"
+        elif values.get(r.code) is None:
+            continue
+        else:
+            text = value_text(r, values.get(r.code))
+        out.append({"code": r.code, "text": r.text, "value": text})
+    return out
+
+
+def group_missing(framework, items) -> list[dict]:
+    """Missing items grouped by star, in the framework's order; items of the page as a whole first."""
+    groups = {"": {"code": "", "name": "", "items": []}}
+    for star in framework.stars:
+        groups[star.code] = {"code": star.code, "name": star.name, "items": []}
+    for item in items:
+        groups.get(item.star, groups[""])["items"].append(item)
+    return [g for g in groups.values() if g["items"]]
+
+
 def page_context(user, a: Assessment) -> dict:
     framework = a.framework.compiled()
     indicators = indicators_for(a)
-    evidence = evidence_map(a)
-    lv = live(a, framework, indicators)
+    st = standing(a, framework, indicators)
     can_edit, why = editability(user, a)
-    library = sorted(evidence.values(), key=lambda e: e.uploaded_at, reverse=True)
+    first = st.first_open
+    sections = []
+    comments = rule_comments(a)
+    for star, row in zip(framework.stars, st.stars):
+        section = {"star": star, "progress": row, "commented": sum(1 for r in star.rules if r.code in comments)}
+        if star.code == first or section["commented"]:  # open on arrival: rendered now, the others when opened
+            section["standards"] = None
+        sections.append(section)
+    evidence = evidence_map(a)  # one query: the open stars' thumbnails and the reusable-evidence list
+    for section in sections:
+        if "standards" in section:
+            section["standards"] = star_rules(a, framework, section["star"], indicators, evidence)
     return {
-        "a": a, "framework": framework, "live": lv, "sections": sections(a, framework, lv, indicators, evidence),
-        "can_edit": can_edit, "read_only_reason": why, "indicators": indicators, "library": library,
-        "return_comments": return_comments(a),
-        "default_stars": lv.awarded_codes, "max_mb": evidence_service.MAX_BYTES // 1048576,
+        "a": a, "framework": framework, "live": st, "sections": sections,
+        "can_edit": can_edit, "read_only_reason": why, "indicators": indicators,
+        "return_comments": return_comments(a, framework),
+        "library": sorted(evidence.values(), key=lambda e: e.uploaded_at, reverse=True),
+        "rule_index": [{"code": star.code, "name": star.name, "rules": [[r.code, r.text[:29] + ("…" if len(r.text) > 30 else "")] for r in star.rules]}
+                       for star in framework.stars],
+        "default_stars": st.awarded_codes, "max_mb": evidence_service.MAX_BYTES // 1048576,
     }

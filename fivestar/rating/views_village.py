@@ -7,11 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.gzip import gzip_page
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors_village as sel
-from .forms_village import linked_details, parse_rule, parse_stars, parse_version, plain_details
+from .forms_village import parse_rule, parse_stars, parse_version, plain_details
 from .services import ConflictError, WorkflowError, confirm_carried, save_answers, submit
+from .services.review import IncompleteError, MissingItem
 from .services.evaluation import indicators_for
 
 T = "rating/village/"
@@ -25,6 +26,8 @@ def _is_htmx(request) -> bool:
 def my_assessments(request):
     rows = list(sel.my_assessments(request.user))
     for a in rows:
+        a.pending = len(a.to_confirm or [])  # carried forward with a value: filled, waiting for confirmation
+        a.filled = min(a.progress_done + a.pending, a.progress_total)
         a.percent = round(a.progress_done * 100 / a.progress_total) if a.progress_total else 0
         a.can_edit, _ = sel.editability(request.user, a)
     context = {"page_title": "我的自评申报", "rows": rows, "breadcrumbs": [{"label": "首页", "url": "/"}, {"label": "我的自评申报"}]}
@@ -47,10 +50,56 @@ def assessment_page(request, pk):
     return _page(request, sel.get_assessment(request.user, pk))
 
 
-def _live_parts(a, framework, indicators):
-    """What every write re-renders out of band: the version, the live summary, the progress bars."""
-    lv = sel.live(a, framework, indicators)
-    return {"a": a, "framework": framework, "live": lv, "default_stars": lv.awarded_codes, "oob": True}
+def _live_parts(a, framework, indicators, request=None):
+    """What every write re-renders out of band: the version, the live summary, the progress bars (from the
+    evaluation the write stored), and the gap list only while the page has it open."""
+    lv = sel.standing(a, framework, indicators)
+    context = {"a": a, "framework": framework, "live": lv, "default_stars": lv.awarded_codes, "oob": True}
+    if request is not None and request.POST.get("fs_gaps"):
+        context["report"] = sel.live(a, framework, indicators).report
+        context["gaps_oob"] = True
+    return context
+
+
+def _star(framework, code):
+    star = framework.stars_by_code.get(code)
+    if star is None:
+        raise Http404("没有该星")
+    return star
+
+
+@login_required
+@require_GET
+@gzip_page
+def star_rules(request, pk, code):
+    """A star's standards and rules, fetched when the star is opened (the page renders only star headers)."""
+    a = sel.get_assessment(request.user, pk)
+    framework = a.framework.compiled()
+    star = _star(framework, code)
+    context = {"a": a, "star": star, "standards": sel.star_rules(a, framework, star, indicators_for(a)),
+               "can_edit": sel.editability(request.user, a)[0]}
+    return render(request, T + "_star_rules.html", context)
+
+
+@login_required
+@require_GET
+def carried_summary(request, pk, code):
+    """What "确认本星沿用的 N 项" confirms: each carried rule by its text and the value carried, then one button."""
+    a = sel.get_assessment(request.user, pk)
+    framework = a.framework.compiled()
+    star = _star(framework, code)
+    context = {"a": a, "star": star, "items": sel.carried_summary(a, framework, star), "can_edit": sel.editability(request.user, a)[0]}
+    return render(request, T + "_carried_summary.html", context)
+
+
+@login_required
+@require_GET
+@gzip_page
+def gap_list(request, pk):
+    """The 差距清单, computed when the village opens it (never on the page view)."""
+    a = sel.get_assessment(request.user, pk)
+    framework = a.framework.compiled()
+    return render(request, T + "_gaps.html", {"a": a, "report": sel.live(a, framework, indicators_for(a)).report})
 
 
 @login_required
@@ -76,8 +125,9 @@ def save_rule(request, pk, code):
         except WorkflowError as exc:
             form.errors.extend(plain_details(exc.details) or [exc.message])
     indicators = indicators_for(a)
-    context = _live_parts(a, framework, indicators)
-    view = sel.rule_view(a, rule, context["live"].scores, indicators, {}, sel.rule_comments(a))
+    context = _live_parts(a, framework, indicators, request)
+    points = sel.rule_points(a, rule, a.effective_answers(a.round.levels), indicators)
+    view = sel.rule_view(a, rule, {rule.code: points}, indicators, {}, sel.rule_comments(a))
     view.raw, view.na, view.na_reason, view.note = form.raw, form.na, form.na_reason, form.note
     view.errors, view.conflict, view.saved = form.errors, conflict, not form.errors
     context.update(r=view, can_edit=sel.editability(request.user, a)[0])
@@ -89,24 +139,32 @@ def save_rule(request, pk, code):
 @gzip_page
 def confirm(request, pk):
     a = sel.get_assessment(request.user, pk)
-    codes = [c for c in request.POST.getlist("codes") if c in a.to_confirm]
+    framework = a.framework.compiled()
+    star = framework.stars_by_code.get(request.POST.get("star") or "")  # 确认本星沿用: the star's rules are re-rendered
+    codes = [c for c in dict.fromkeys(request.POST.getlist("codes")) if c in a.to_confirm]
     error = ""
     try:
         a = confirm_carried(a, request.user, codes)
     except WorkflowError as exc:
         error = exc.message
+    done = f"已确认沿用 {len(codes)} 项。" if codes else "没有需要确认的沿用项（可能已由他人确认）。"
     if not _is_htmx(request):
-        (messages.error if error else messages.success)(request, error or f"已确认沿用 {len(codes)} 条细则。")
+        (messages.error if error else messages.success)(request, error or done)
         return redirect("rating:assessment", pk=a.pk)
-    framework = a.framework.compiled()
     indicators = indicators_for(a)
-    context = _live_parts(a, framework, indicators)
-    evidence, comments = sel.evidence_map(a), sel.rule_comments(a)
-    views = [sel.rule_view(a, framework.rules_by_code[c], context["live"].scores, indicators, evidence, comments) for c in codes]
+    context = _live_parts(a, framework, indicators, request)
+    context.update(error=error, can_edit=True, confirmed_message=done)
+    if star is not None:
+        context.update(star=star, standards=sel.star_rules(a, framework, star, indicators), star_progress=context["live"].star(star.code))
+        return render(request, T + "_confirmed.html", context)
+    values = a.effective_answers(a.round.levels)
+    evidence, comments = sel.evidence_map(a, set(codes)), sel.rule_comments(a)
+    views = [sel.rule_view(a, framework.rules_by_code[c], {c: sel.rule_points(a, framework.rules_by_code[c], values, indicators)},
+                           indicators, evidence, comments) for c in codes]
     touched = {framework.rules_by_code[c].standard_code for c in codes}
     standards = [{"standard": sd, "carried": [r.code for r in sd.rules if r.code in a.to_confirm]}
-                 for star in framework.stars for sd in star.standards if sd.code in touched]
-    context.update(rules=views, standards=standards, error=error, can_edit=True, confirmed_message=f"已确认沿用 {len(codes)} 条细则。")
+                 for s in framework.stars for sd in s.standards if sd.code in touched]
+    context.update(rules=views, confirmed_standards=standards)
     return render(request, T + "_confirmed.html", context)
 
 
@@ -119,7 +177,8 @@ def submit_assessment(request, pk):
     try:
         submit(a, request.user, stars)
     except WorkflowError as exc:
-        failure = {"message": exc.message, "details": linked_details(framework, exc.details), "stars": stars}
+        items = exc.items if isinstance(exc, IncompleteError) else [MissingItem("", "", "", "", d) for d in exc.details]
+        failure = {"message": exc.message, "groups": sel.group_missing(framework, items), "count": len(items), "stars": stars}
         if not _is_htmx(request):
             return _page(request, a, submit_failure=failure)
         context = _live_parts(a, framework, indicators_for(a))

@@ -7,6 +7,8 @@ level (it undoes nothing above it); a change cannot touch a rule a higher level 
 authority of the level that approved it.
 """
 
+from dataclasses import dataclass
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,6 +20,7 @@ from ..models.assessment import APPROVED_BY_LEVEL, VILLAGE_EDITABLE
 from ..models.round import LEVEL_LABELS
 from ..stats import refresh_town_stats
 from .access import can_act
+from . import notifications
 from .answers import REVIEWABLE_AT
 from .errors import WorkflowError
 from .evaluation import indicators_for
@@ -25,33 +28,62 @@ from .recipients import village_users
 from .snapshot import take_snapshot
 
 
-def missing_for_submission(assessment: Assessment, applied_stars: list[str]) -> list[str]:
-    """Everything that blocks submission, in Chinese: unanswered rules, missing evidence, unconfirmed carry-overs."""
+@dataclass(frozen=True)
+class MissingItem:
+    """One thing that blocks submission: the star and rule it belongs to (empty for the page as a whole),
+    the rule's text and why, in Chinese. `str()` is the plain-text form the API returns."""
+
+    star: str
+    star_name: str
+    rule: str
+    rule_text: str
+    reason: str
+
+    def __str__(self):
+        if not self.rule:
+            return self.reason
+        return f"{self.star_name} · {self.rule_text}（{self.rule}）：{self.reason}"
+
+
+class IncompleteError(WorkflowError):
+    """Submission refused: `details` in plain text (API), `items` structured (pages group them by star)."""
+
+    def __init__(self, message: str, items: list[MissingItem]):
+        super().__init__(message, [str(i) for i in items])
+        self.items = items
+
+
+def missing_for_submission(assessment: Assessment, applied_stars: list[str]) -> list[MissingItem]:
+    """Everything that blocks submission: unanswered rules, unconfirmed carry-overs, missing evidence."""
     framework = assessment.framework.compiled()
     values = assessment.effective_answers(assessment.round.levels)
     indicators = indicators_for(assessment)
     missing = []
     if not applied_stars:
-        missing.append("请选择申报的星（申报星级）。")
+        missing.append(MissingItem("", "", "", "", "请选择申报的星（申报星级）。"))
     unknown = [s for s in applied_stars if s not in framework.stars_by_code]
     if unknown:
-        missing.append(f"未知的星：{'、'.join(unknown)}")
+        missing.append(MissingItem("", "", "", "", f"未知的星：{'、'.join(unknown)}"))
     for star in framework.stars:
         if star.code not in applied_stars:
             continue
         for rule in star.rules:
             if rule.code in assessment.not_applicable:
                 continue
+
+            def item(reason, rule=rule, star=star):
+                return MissingItem(star.code, star.name, rule.code, rule.text, reason)
+
             has_value = values.get(rule.code) is not None or (rule.indicator and rule.indicator in indicators)
             if not has_value:
-                missing.append(f"{star.name} · {rule.code}「{rule.text}」尚未填报")
+                missing.append(item("尚未填报"))
                 continue
             if rule.code in assessment.to_confirm:
-                missing.append(f"{star.name} · {rule.code} 沿用上期结果，尚未确认")
+                missing.append(item("沿用上期结果，尚未确认"))
             if rule.evidence and rule.evidence.min_count and rule.points_for(values.get(rule.code)) > 0:
                 have = len(assessment.evidence.get(rule.code, []))
                 if have < rule.evidence.min_count:
-                    missing.append(f"{star.name} · {rule.code} 缺少佐证材料（需 {rule.evidence.min_count} 份，已有 {have} 份：{rule.evidence.hint}）")
+                    missing.append(item(f"缺少佐证材料（需 {rule.evidence.min_count} 份，已有 {have} 份：{rule.evidence.hint}）"))
     return missing
 
 
@@ -77,7 +109,7 @@ def submit(assessment: Assessment, user, applied_stars: list[str]) -> Assessment
             raise WorkflowError(f"申报当前状态为「{current.get_status_display()}」，不能提交。")
         missing = missing_for_submission(current, applied_stars)
         if missing:
-            raise WorkflowError("还有以下内容未完成，暂不能提交：", missing)
+            raise IncompleteError("还有以下内容未完成，暂不能提交：", missing)
         current.applied_stars = list(applied_stars)
         current.status = Status.SUBMITTED
         current.submitted_at = timezone.now()
@@ -120,7 +152,9 @@ def approve(assessment: Assessment, user, level: str) -> Assessment:
         current.approved_snapshot = take_snapshot(current, user, level)
         current.modified_since_approval = False
         event = AssessmentEvent(assessment=current, user=user, level=level, action=AssessmentEvent.Action.APPROVE, new={"星级": current.rating, "星": current.awarded})
-        return _finish(current, user, event, ["status", "return_comments", "approved_snapshot", "modified_since_approval"])
+        _finish(current, user, event, ["status", "return_comments", "approved_snapshot", "modified_since_approval"])
+    notifications.approved(current, level)
+    return current
 
 
 def reopen(assessment: Assessment, user, level: str, reason: str) -> Assessment:

@@ -25,11 +25,24 @@ def a(world, make_round):
     return Assessment.objects.get(round=make_round(), org_unit=world.village)
 
 
+STARS = ["zbgy", "cyxw", "stjy", "paf", "wmxf"]
+
+
+def _with_stars(client, a, page):
+    """The page plus every star's rules, as fetched when the stars are opened."""
+    return page + "".join(client.get(f"/rating/assessments/{a.pk}/stars/{s}/").content.decode() for s in STARS)
+
+
 def test_secretary_sees_every_rule_with_inputs_progress_and_the_live_summary(world, a, login):
-    page = login(world.users[Role.VILLAGE_CADRE]).get(f"/rating/assessments/{a.pk}/").content.decode()
-    assert "西辛庄村 · 2023年度评星自评" in page
-    assert page.count('class="fs-rule"') == 210
-    assert page.count('hx-post="/rating/assessments/%d/rules/' % a.pk) == 210
+    client = login(world.users[Role.VILLAGE_CADRE])
+    first = client.get(f"/rating/assessments/{a.pk}/").content.decode()
+    assert "西辛庄村 · 2023年度评星自评" in first
+    # Only the first star with something to do comes with the page; the others load when opened.
+    assert first.count('class="fs-rule"') == 42 and 'id="rule-zbgy-01-01"' in first and 'id="rule-paf-01-01"' not in first
+    assert 'hx-get="/rating/assessments/%d/stars/paf/"' % a.pk in first
+    page = _with_stars(client, a, first)
+    assert page.count('class="fs-rule"') == 210 + 42
+    assert page.count('hx-post="/rating/assessments/%d/rules/' % a.pk) == 210 + 42
     assert 'data-testid="read-only"' not in page
     for star in ["zbgy", "cyxw", "stjy", "paf", "wmxf"]:
         assert f'data-testid="progress-{star}"' in page
@@ -105,7 +118,9 @@ def test_income_rule_value_cannot_be_typed_in(world, a, login):
 
 def test_income_rule_shows_the_recorded_income_and_its_points(world, a, login):
     CollectiveIncome.objects.create(org_unit=world.village, year=2023, operating_income=Decimal(120000))
-    page = login(world.users[Role.VILLAGE_CADRE]).get(f"/rating/assessments/{a.pk}/").content.decode()
+    client = login(world.users[Role.VILLAGE_CADRE])
+    page = client.get(f"/rating/assessments/{a.pk}/stars/cyxw/").content.decode()
+    page += client.get(f"/rating/assessments/{a.pk}/").content.decode()
     rule = page[page.index('id="rule-cyxw-01-01"'):page.index('id="rule-cyxw-01-02"')]
     assert "2023 年村集体经济收入：<strong>120,000 元</strong>" in rule and "（本轮读取 2023 年度数据）" in rule and "得 <strong>12</strong>/15 分" in rule
     assert re.search(r'data-testid="progress-text-cyxw">已填 1/\d+<', page)
@@ -153,7 +168,7 @@ def test_carried_forward_answers_are_marked_and_confirmed_one_or_a_whole_standar
     assert 'data-testid="confirm-std-zbgy-01"' in page and "本项沿用全部确认（2 条）" in page
     body = client.post(f"/rating/assessments/{a.pk}/confirm/", {"codes": ["zbgy-02-01"]}, HTTP_HX_REQUEST="true").content.decode()
     assert Assessment.objects.get(pk=a.pk).to_confirm == ["zbgy-01-01", "zbgy-01-02"]
-    assert 'id="st-zbgy-02-01" class="fs-st" hx-swap-oob="true"' in body and "已确认沿用 1 条细则" in body
+    assert 'id="st-zbgy-02-01" class="fs-st" hx-swap-oob="true"' in body and "已确认沿用 1 项" in body
     body = client.post(f"/rating/assessments/{a.pk}/confirm/", {"codes": ["zbgy-01-01", "zbgy-01-02"]}, HTTP_HX_REQUEST="true").content.decode()
     assert Assessment.objects.get(pk=a.pk).to_confirm == []
     assert 'id="confirm-std-zbgy-01" class="ms-auto" hx-swap-oob="true"></span>' in body.replace("\n", "")
@@ -164,7 +179,9 @@ def test_submission_is_refused_with_the_missing_list_then_accepted(world, a, log
     a = save_answers(a, world.users[Role.VILLAGE_CADRE], "village", values=full_marks(a.framework), expected_version=a.version)
     body = client.post(f"/rating/assessments/{a.pk}/submit/", {"stars": ["paf"]}, HTTP_HX_REQUEST="true").content.decode()
     assert "还有以下内容未完成，暂不能提交" in body and 'data-testid="submit-missing"' in body
-    assert re.search(r'<a href="#rule-paf-\d\d-\d\d">平安法治星 · paf-\d\d-\d\d 缺少佐证材料', body)
+    group = body[body.index('data-testid="missing-group-paf"'):]
+    assert "平安法治星" in group and "缺少佐证材料" in group and "paf-01-01 缺少" not in group
+    assert re.search(r'<a href="#rule-paf-\d\d-\d\d" data-star="paf" data-testid="missing-paf-\d\d-\d\d">[^<>]{4,}</a> <span class="fs-code">paf-', body)
     assert Assessment.objects.get(pk=a.pk).status == Status.IN_PROGRESS
     evidence_for_all(a, world.users[Role.VILLAGE_CADRE])
     response = client.post(f"/rating/assessments/{a.pk}/submit/", {"stars": ["paf", "wmxf"]}, HTTP_HX_REQUEST="true")
@@ -188,9 +205,11 @@ def test_returned_comments_are_shown_on_top_and_next_to_the_rule(world, a, login
     a = save_answers(a, secretary, "village", values=full_marks(a.framework), expected_version=a.version)
     a = submit(evidence_for_all(a, secretary), secretary, ["paf"])
     return_for_changes(a, world.users[Role.TOWN_ADMIN], "town", "请补充主题党日照片", {"zbgy-04-01": "照片不清晰，请重新拍摄"})
-    page = login(secretary).get(f"/rating/assessments/{a.pk}/").content.decode()
+    client = login(secretary)
+    page = client.get(f"/rating/assessments/{a.pk}/").content.decode()
     top = page[page.index('data-testid="return-comments"'):page.index('id="fs-summary"')]
     assert "申报被退回修改（镇级初审 · town" in top and "请补充主题党日照片" in top and 'href="#rule-zbgy-04-01"' in top
+    assert a.framework.compiled().rules_by_code["zbgy-04-01"].text[:20] in top  # named by its text, the code secondary
     rule = page[page.index('id="rule-zbgy-04-01"'):page.index('id="rule-zbgy-04-02"')]
     assert 'data-testid="rule-comment-zbgy-04-01"' in rule and "审核意见：照片不清晰，请重新拍摄" in rule
     assert 'id="pane-zbgy" class="accordion-collapse collapse show"' in page and "1 条审核意见" in page
@@ -226,4 +245,7 @@ def test_fill_page_query_count_does_not_grow_with_answers_and_evidence(world, a,
     many = _count_queries(client, url)
     assert many == few, f"{few} queries with 1 answer and 1 evidence item, {many} with 210 answers and 5 more items on every rule"
     page = client.get(url).content.decode()
-    assert page.count("/thumb/") == 210 * 5 + 1  # every thumbnail rendered, from the one evidence query
+    assert page.count("/thumb/") == 0  # all complete: every star closed, nothing loaded until opened
+    star = client.get(f"/rating/assessments/{a.pk}/stars/zbgy/").content.decode()
+    rules = len(a.framework.compiled().stars_by_code["zbgy"].rules)
+    assert star.count("/thumb/") == rules * 5 + 1 and star.count('loading="lazy"') == star.count("<img")

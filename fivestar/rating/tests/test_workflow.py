@@ -63,7 +63,7 @@ def test_full_path_submit_return_resubmit_approve_notice_object_recognise(world,
 
     a = save_answers(a, secretary, "village", values=full_marks(a.framework), expected_version=a.version)
     missing = missing_for_submission(a, ["cyxw"])
-    assert missing and all("缺少佐证材料" in m for m in missing)
+    assert missing and all(m.reason.startswith("缺少佐证材料") for m in missing)
     a = _evidence_for_all(a, secretary)
     assert a.rating == 5
     a = submit(a, secretary, ["zbgy", "cyxw", "stjy", "paf", "wmxf"])
@@ -174,7 +174,7 @@ def test_interim_round_carries_forward_and_loses_stars_no_longer_met(world, make
     previous = Assessment.objects.get(round=rnd, org_unit=world.village)
     assert a.answers == previous.effective_answers(rnd.levels) and a.evidence == previous.evidence
     assert set(a.to_confirm) == set(a.answers) and a.status == Status.IN_PROGRESS
-    assert any("尚未确认" in m for m in missing_for_submission(a, ["paf"]))
+    assert any(m.reason == "沿用上期结果，尚未确认" for m in missing_for_submission(a, ["paf"]))
     a = confirm_carried(a, world.users["village_cadre"], list(a.to_confirm))
     a = save_answers(a, world.users["village_cadre"], "village", values={"wmxf-01-01": False, "wmxf-01-02": False, "wmxf-01-03": False, "wmxf-02-01": False}, expected_version=a.version)
     assert "wmxf" not in a.awarded

@@ -18,33 +18,87 @@ document.addEventListener('alpine:init', function () {
     };
   });
 });
-// The rules of the page, by star, for the evidence upload's rule picker (built from the page, not sent twice).
+// The rules of the assessment, by star, for the evidence upload's rule picker (a JSON block in the page:
+// a star's rules are fetched only when the star is opened).
 window.fsRuleIndex = function () {
-  return Array.prototype.map.call(document.querySelectorAll('#fs-stars > .accordion-item'), function (item) {
-    var rules = Array.prototype.map.call(item.querySelectorAll('.fs-rule'), function (el) {
-      var text = el.querySelector('.fs-rule-text span').textContent;
-      return { code: el.id.slice(5), text: text.length > 30 ? text.slice(0, 29) + '…' : text };
-    });
-    return { code: item.dataset.star, name: item.dataset.starName, rules: rules };
-  });
+  var data = document.getElementById('fs-rule-index');
+  return data ? JSON.parse(data.textContent).map(function (g) {
+    return { code: g.code, name: g.name, rules: g.rules.map(function (r) { return { code: r[0], text: r[1] }; }) };
+  }) : [];
+};
+window.fsRuleText = function (code) {
+  var el = document.querySelector('#rule-' + code + ' .fs-rule-text span');
+  return el ? el.textContent : '';
 };
 (function () {
-  function reveal(id) {
+  // Stars load as they are opened: the page holds star headers; a closed star's rules come from the server
+  // the first time it opens (hx-trigger "fs-load" on its loader).
+  function starItem(code) {
+    var items = document.querySelectorAll('#fs-stars > .accordion-item');
+    for (var i = 0; i < items.length; i++) {
+      if (items[i].dataset.star === code || code.indexOf(items[i].dataset.star + '-') === 0) return items[i];
+    }
+    return null;
+  }
+  function loadStar(item, then) {
+    var loader = item.querySelector('.fs-loader');
+    if (!loader) { if (then) then(); return; }
+    if (then) item.addEventListener('fs-star-loaded', then, { once: true });
+    if (!loader.dataset.requested) { loader.dataset.requested = '1'; htmx.trigger(loader, 'fs-load'); }
+  }
+  document.addEventListener('show.bs.collapse', function (e) {
+    if (!e.target.classList.contains('accordion-collapse')) return;
+    var item = e.target.closest('#fs-stars > .accordion-item');
+    if (item) loadStar(item);
+  });
+  document.addEventListener('htmx:load', function (e) {
+    var el = e.detail.elt;
+    if (el.classList && el.classList.contains('fs-rules') && el.dataset.loaded) {
+      var item = el.closest('.accordion-item');
+      if (item) item.dispatchEvent(new CustomEvent('fs-star-loaded'));
+    }
+  });
+  document.addEventListener('htmx:afterRequest', function (e) {
+    var el = e.detail.elt;
+    if (el.classList && el.classList.contains('fs-loader') && !e.detail.successful) {
+      delete el.dataset.requested;
+      el.textContent = '加载失败，点此重试';
+    }
+  });
+  // While the gap list is open, every save brings the new gap list along (otherwise it is computed when opened).
+  document.addEventListener('htmx:configRequest', function (e) {
+    if (e.detail.verb === 'post' && document.querySelector('#fs-gaps[open]')) e.detail.parameters.fs_gaps = '1';
+  });
+  document.addEventListener('click', function (e) {
+    var clear = e.target.closest('[data-clear]');
+    if (clear) { var box = document.querySelector(clear.dataset.clear); if (box) box.innerHTML = ''; }
+  });
+
+  // A link to a rule (#rule-CODE) opens its star, loads it if needed, scrolls to the rule and flashes it.
+  function reveal(id, starCode) {
     var el = document.getElementById(id);
-    if (!el) return;
-    var pane = el.closest('.collapse');
-    var go = function () { el.scrollIntoView({ block: 'start' }); el.classList.add('fs-flash'); setTimeout(function () { el.classList.remove('fs-flash'); }, 1700); };
+    var item = el ? el.closest('.accordion-item') : starItem(starCode || id.slice(5));
+    var go = function () {
+      var target = document.getElementById(id);
+      if (!target) return;
+      target.scrollIntoView({ block: 'start' });
+      target.classList.add('fs-flash');
+      setTimeout(function () { target.classList.remove('fs-flash'); }, 1700);
+    };
+    if (!item) { go(); return; }
+    var pane = item.querySelector('.accordion-collapse');
+    var opened = function () { loadStar(item, go); };
     if (pane && !pane.classList.contains('show') && window.bootstrap) {
-      pane.addEventListener('shown.bs.collapse', go, { once: true });
+      pane.addEventListener('shown.bs.collapse', opened, { once: true });
       bootstrap.Collapse.getOrCreateInstance(pane, { toggle: false }).show();
-    } else { go(); }
+    } else { opened(); }
   }
   document.addEventListener('click', function (e) {
     var a = e.target.closest('a[href^="#rule-"]');
     if (!a) return;
     e.preventDefault();
     history.replaceState(null, '', a.getAttribute('href'));
-    reveal(a.getAttribute('href').slice(1));
+    reveal(a.getAttribute('href').slice(1), a.dataset.star);
   });
   window.addEventListener('load', function () {
     if (window.matchMedia('(min-width: 992px)').matches) {
@@ -52,6 +106,7 @@ window.fsRuleIndex = function () {
         p.classList.add('show');
         var b = document.querySelector('[data-bs-target="#' + p.id + '"]');
         if (b) { b.classList.remove('collapsed'); b.setAttribute('aria-expanded', 'true'); }
+        loadStar(p.closest('.accordion-item'));
       });
     }
     if (location.hash.indexOf('#rule-') === 0) reveal(location.hash.slice(1));
@@ -59,8 +114,12 @@ window.fsRuleIndex = function () {
   document.addEventListener('htmx:oobBeforeSwap', function (e) {
     e.detail.target.querySelectorAll('details[id]').forEach(function (d) {
       var n = e.detail.fragment.querySelector('#' + d.id);
-      if (n && d.open) n.open = true;
+      if (n && d.open) { n.open = true; n.dataset.fresh = '1'; }  // the save brought its content along
     });
+  });
+  document.addEventListener('htmx:beforeRequest', function (e) {
+    var el = e.detail.elt;
+    if (el.id === 'fs-gaps' && el.dataset.fresh) { delete el.dataset.fresh; e.preventDefault(); }
   });
   window.addEventListener('beforeunload', function (e) {
     if (document.querySelector('[data-fs-unsaved="1"]')) { e.preventDefault(); e.returnValue = ''; }
