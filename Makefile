@@ -42,6 +42,7 @@ worker: install
 bench: install
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/import_divisions.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis *.egg-info
