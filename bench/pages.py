@@ -77,6 +77,8 @@ def measure(browser, base_url: str, path: str, username: str | None = None, pass
             cdp.send("Network.emulateNetworkConditions", FAST_3G)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
         sizes: dict[str, float] = {}
+        documents: set[str] = set()
+        cdp.on("Network.responseReceived", lambda e: documents.add(e["requestId"]) if e.get("type") == "Document" else None)
         cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e.get("encodedDataLength", 0)))
         started = time.perf_counter()
         page.goto(base_url + path, wait_until="load")
@@ -86,13 +88,14 @@ def measure(browser, base_url: str, path: str, username: str | None = None, pass
         if throttle:
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
         return {"path": path, "user": username or "（公众）", "kb": sum(sizes.values()) / 1024, "elements": elements,
+                "document_kb": sum(v for k, v in sizes.items() if k in documents) / 1024,
                 "seconds": seconds, "requests": len(sizes)}
     finally:
         context.close()
 
 
 def report(row: dict, ref: float) -> str:
-    return (f"  {row['label']:<22} {row['user']:<12} {row['kb']:7.0f} KB {row['requests']:4d} req {row['elements']:6,d} elements "
+    return (f"  {row['label']:<22} {row['user']:<12} {row['kb']:7.0f} KB (page {row['document_kb']:4.0f} KB) {row['requests']:4d} req {row['elements']:6,d} elements "
             f"{row['seconds']:6.2f} s = {row['seconds'] / ref:4.1f} × reference")
 
 

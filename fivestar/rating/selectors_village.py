@@ -394,12 +394,17 @@ def carried_summary(a: Assessment, framework, star) -> list[dict]:
 
 
 def group_missing(framework, items) -> list[dict]:
-    """Missing items grouped by star, in the framework's order; items of the page as a whole first."""
+    """Missing items grouped by star, in the framework's order (items of the page as a whole first); one line
+    per rule, its reasons joined (尚未确认；缺少佐证材料…)."""
     groups = {"": {"code": "", "name": "", "items": []}}
     for star in framework.stars:
         groups[star.code] = {"code": star.code, "name": star.name, "items": []}
     for item in items:
-        groups.get(item.star, groups[""])["items"].append(item)
+        rows = groups.get(item.star, groups[""])["items"]
+        if item.rule and rows and rows[-1]["rule"] == item.rule:
+            rows[-1]["reason"] += "；" + item.reason
+        else:
+            rows.append({"star": item.star, "rule": item.rule, "rule_text": item.rule_text, "reason": item.reason})
     return [g for g in groups.values() if g["items"]]
 
 

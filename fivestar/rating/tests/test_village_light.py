@@ -103,6 +103,6 @@ def test_missing_items_are_structured_and_grouped_by_star_with_rule_text(world, 
     body = login(world.users[Role.VILLAGE_CADRE]).post(f"/rating/assessments/{a.pk}/submit/", {"stars": ["paf", "wmxf"]},
                                                         HTTP_HX_REQUEST="true").content.decode()
     assert body.index('data-testid="missing-group-paf"') < body.index('data-testid="missing-group-wmxf"')
-    assert "沿用上期结果，尚未确认</span>" in body and "尚未填报" in body
+    assert "— 沿用上期结果，尚未确认；缺少佐证材料" in body and "尚未填报" in body  # one line per rule
     assert re.search(r'<a href="#rule-paf-01-01" data-star="paf" data-testid="missing-paf-01-01">[^<]+</a> <span class="fs-code">paf-01-01</span>', body)
     assert "paf-01-01 沿用上期结果" not in body  # never a wall of codes
