@@ -1,4 +1,5 @@
-"""Pages must not issue a query per row: the count with many rows equals the count with few."""
+"""Pages must not issue a query per row: the count with many rows is at most the count with few (a page of
+newer rows can need fewer lookups, e.g. no role-only accounts among the actors, but never more)."""
 
 import pytest
 from django.db import connection
@@ -48,4 +49,4 @@ def test_query_count_does_not_grow_with_rows(world, login, url, grow, role):
     few = _count(client, url)
     grow(world, 3, 40)
     many = _count(client, url)
-    assert many == few, f"{url}: {few} queries with few rows, {many} with many"
+    assert many <= few, f"{url}: {few} queries with few rows, {many} with many"

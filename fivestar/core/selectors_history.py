@@ -62,7 +62,7 @@ _TONES = {
     "create": "success", "update": "secondary", "delete": "danger", "import": "info", "open": "primary",
     "publish": "warning", "withdraw": "danger", "recognise": "success", "submit": "primary", "return": "danger",
     "approve": "success", "reopen": "warning", "objection": "warning", "review_change": "secondary",
-    "answer": "light", "confirm": "light", "evidence": "light",
+    "answer": "light", "confirm": "light", "evidence": "light", "expire": "danger", "restore": "warning",
 }
 
 
@@ -70,7 +70,7 @@ def _workflow_actions():
     from fivestar.rating.models import AssessmentEvent
 
     A = AssessmentEvent.Action
-    workflow = [A.SUBMIT, A.RETURN, A.APPROVE, A.REOPEN, A.OBJECTION, A.RECOGNISE, A.REVIEW_CHANGE]
+    workflow = [A.SUBMIT, A.RETURN, A.APPROVE, A.REOPEN, A.OBJECTION, A.RECOGNISE, A.REVIEW_CHANGE, A.EXPIRE, A.RESTORE]
     entry = [A.ANSWER, A.CONFIRM, A.EVIDENCE]
     return [str(a) for a in workflow], [str(a) for a in entry]
 
@@ -78,7 +78,7 @@ def _workflow_actions():
 AUDIT_ACTIONS = [str(a) for a in AuditEvent.Action if a != AuditEvent.Action.LOGIN]
 ACTION_CHOICES = [
     ("submit", "提交"), ("return", "退回修改"), ("approve", "审核通过"), ("reopen", "重新打开"), ("objection", "异议处理"),
-    ("review_change", "审核改值"), ("open", "开启评星"), ("publish", "发布公示"), ("withdraw", "撤回公示"), ("recognise", "认定"),
+    ("review_change", "审核改值"), ("expire", "截止处理"), ("restore", "撤销截止处理"), ("open", "开启评星"), ("publish", "发布公示"), ("withdraw", "撤回公示"), ("recognise", "认定"),
     ("create", "新增"), ("update", "修改"), ("delete", "删除"), ("import", "导入"),
 ]
 
@@ -192,7 +192,26 @@ def _position_label(position: str) -> str:
     return dict(Position.choices).get(position, "")
 
 
-def actor_labels(user_ids) -> dict[int, str]:
+def user_labels(users) -> dict[int, str]:
+    """Like `actor_labels` for account objects already loaded with select_related("…person"): the people
+    need no query, only accounts without a person are looked up (their role)."""
+    labels, no_person, unknown = {}, set(), set()
+    missing = object()
+    for user in users:
+        if user is None:
+            continue
+        person = user._state.fields_cache.get("person", missing)
+        if person is missing:
+            unknown.add(user.pk)
+        elif person is None:
+            no_person.add(user.pk)
+        else:
+            post = _position_label(person.position)
+            labels[user.pk] = f"{person.name}（{post}）" if post else person.name
+    return {**actor_labels(unknown), **actor_labels(no_person - unknown, people_known_absent=True), **labels}
+
+
+def actor_labels(user_ids, people_known_absent: bool = False) -> dict[int, str]:
     """Account id → "姓名（职务）"; an account without a person → "角色（单位）"; never the login name."""
     from fivestar.people.models import Person, RoleAssignment
 
@@ -200,7 +219,8 @@ def actor_labels(user_ids) -> dict[int, str]:
     if not ids:
         return {}
     labels = {}
-    for user_id, name, position in Person.objects.filter(user_id__in=ids).values_list("user_id", "name", "position"):
+    people = [] if people_known_absent else Person.objects.filter(user_id__in=ids).values_list("user_id", "name", "position")
+    for user_id, name, position in people:
         post = _position_label(position)
         labels[user_id] = f"{name}（{post}）" if post else name
     rest = ids - labels.keys()

@@ -15,10 +15,12 @@ from .selectors_public import issuer_for, rating_label
 
 
 def person_name(user) -> str:
+    """The account as people know it: 姓名（职务）, or 角色（单位） for an account without a person; never its login name."""
     if user is None:
         return ""
-    person = getattr(user, "person", None) if hasattr(user, "person") else None
-    return person.name if person else (user.get_full_name() or user.username)
+    from fivestar.core.selectors_history import actor_labels
+
+    return actor_labels({user.pk}).get(user.pk, "")
 
 
 def visible_village(user, code: str) -> OrgUnit:
@@ -60,16 +62,20 @@ def village_history(village: OrgUnit) -> dict:
     vetoes = list(VetoEvent.objects.filter(org_unit=village).select_related("recorded_by", "recorded_by__person"))
     who = _who_withdrew(village)
 
+    from fivestar.core.selectors_history import user_labels
+
+    actors = user_labels([*who.values(), *(v.recorded_by for v in vetoes)])  # people come joined; a query only for role-only accounts
+
     def star(code):
         return names.get(code, code)
 
     for h in holdings:
         h.withdrawn = h.lost_at is not None and h.lost_round_id is None
-        h.lost_by = person_name(who.get(h.pk)) if h.withdrawn else ""
+        h.lost_by = actors.get(getattr(who.get(h.pk), "pk", None), "") if h.withdrawn else ""
     for v in vetoes:
         v.star_name = star(v.star_code)
         v.rule_text = rule_texts.get(v.rule_code, "")
-        v.recorded_by_name = person_name(v.recorded_by)
+        v.recorded_by_name = actors.get(v.recorded_by_id, "")
     holdings.sort(key=lambda h: (order.get(h.star_code, 99), h.star_code))  # stable: newest first within a star
     active = [h for h in holdings if h.lost_at is None]
 

@@ -5,9 +5,9 @@ from django.urls import reverse
 
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
+from fivestar.core.selectors_history import user_labels
 
 from ..models import Objection, Round, RoundTownStats, StarHolding, VetoEvent
-from ..selectors_history import person_name
 from ..selectors_objections import may_see_objections, objections_for
 from ..selectors_public import rating_label as _rating_label
 
@@ -47,6 +47,7 @@ def village_stars(unit):
         groups.setdefault(h.lost_at, []).append(h.star_name)
     withdrawn = [{"at": at, "stars": "、".join(names)} for at, names in list(groups.items())[:3]]
     vetoes = list(VetoEvent.objects.filter(org_unit=unit).select_related("recorded_by", "recorded_by__person")[:3])
+    names = user_labels([v.recorded_by for v in vetoes])  # 姓名（职务）, never the login name
     for v in vetoes:
-        v.recorded_by_name = person_name(v.recorded_by)
+        v.recorded_by_name = names.get(v.recorded_by_id, "")
     return {"unit": unit, "active": active, "rating_label": _rating_label(len(active)), "withdrawn": withdrawn, "vetoes": vetoes}
