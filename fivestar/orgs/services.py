@@ -39,6 +39,10 @@ def delete_area(user, area: Area) -> None:
     _require(user, area.town)
     if area.responsibilities.exists():
         raise OrgError(f"片区「{area.name}」还有包片责任分工，请先调整责任分工。")
+    # Deleting would silently take a 包片领导 role away from an account (the assignment cascades); that is
+    # account management and belongs on the people pages, so the area must be released there first.
+    if area.role_assignments.filter(active=True).exists():
+        raise OrgError(f"片区「{area.name}」还有包片领导账号角色，请先在人员管理中调整其角色。")
     area._history_user = user
     area.delete()
 

@@ -56,3 +56,13 @@ def test_other_town_admin_gets_404(world, login):
 
     other = user_with_role("other-town", "town_admin", world.other_town)
     assert login(other).get("/orgs/410928103/setup/").status_code == 404
+
+
+def test_an_area_with_an_area_leader_is_not_deleted(world, login):
+    """The area leader's role would disappear with the area: refused with a Chinese message, nothing deleted."""
+    client = login(world.users["town_admin"])
+    response = client.post("/orgs/410928103/setup/", {"delete_area": str(world.area.pk)}, follow=True)
+    assert response.status_code == 200
+    assert "包片领导账号角色" in response.content.decode()
+    assert Area.objects.filter(pk=world.area.pk).exists()
+    assert world.users["area_leader"].role_assignments.filter(area=world.area, active=True).exists()
