@@ -66,7 +66,9 @@ def _supervise(procs: list[subprocess.Popen], restart: dict | None = None) -> No
 
 def demo(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.dev")
+    print("正在迁移数据库…", flush=True)
     _django(["migrate", "--noinput", "-v", "0"])
+    print("数据库迁移完成。", flush=True)
     _django(["load_demo", *argv])
     if os.environ.get("FIVESTAR_DEMO_NO_SERVE") == "1":
         return
