@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ninja import Router, Schema, Status
 
-from fivestar.core.passwords import change_form, change_own_password, form_errors
+from fivestar.core.passwords import change_blocked_message, change_form, change_own_password, form_errors, record_failed_change
 
 from .auth import BearerToken
 from .tokens import list_tokens, revoke_token
@@ -72,12 +72,16 @@ def token_revoke(request, token_id: int):
 
 
 @router.post("/auth/password", auth=BearerToken(allow_must_change=True),
-             response={200: DoneOut, 422: FormErrorOut}, summary="修改我的密码（撤销全部令牌）")
+             response={200: DoneOut, 422: FormErrorOut, 429: ErrorOut}, summary="修改我的密码（撤销全部令牌）")
 def password(request, payload: PasswordIn):
+    blocked = change_blocked_message(request.user)
+    if blocked:
+        return Status(429, {"detail": blocked})
     form = change_form(request.user, {
         "old_password": payload.old_password, "new_password1": payload.new_password, "new_password2": payload.new_password,
     })
     if not form.is_valid():
+        record_failed_change(request.user, form)
         return Status(422, {"detail": "密码未修改。", "errors": form_errors(form)})
     change_own_password(request.user, form)
     return Status(200, {"detail": "密码已修改，您的全部接口令牌和其他登录均已失效，请用新密码重新获取令牌。"})

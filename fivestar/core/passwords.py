@@ -5,8 +5,12 @@ Changing a password revokes every API token of the account; Django's session che
 hash of the password) ends every other logged-in session, and the view keeps the current one.
 """
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
+from django.utils import timezone
 
 from fivestar.api.tokens import revoke_tokens
 from fivestar.people.models import Person
@@ -14,6 +18,33 @@ from fivestar.people.models import Person
 from .models import AuditEvent
 
 MUST_CHANGE_MESSAGE = "管理员已重置您的密码，请先修改密码后再继续使用系统。"
+
+
+# A stolen session or token must not become a way to guess the current password: wrong old passwords are
+# recorded (in the audit table, so every worker process sees them) and, like logins, limited per window.
+FAILED_CHANGE_MODEL = "auth.password"
+
+
+def _failure_window() -> timedelta:
+    return timedelta(hours=float(getattr(settings, "AXES_COOLOFF_TIME", 0.25)))
+
+
+def change_blocked_message(user) -> str:
+    """A Chinese refusal when too many wrong old passwords were given recently, else ""."""
+    limit = int(getattr(settings, "AXES_FAILURE_LIMIT", 5))
+    since = timezone.now() - _failure_window()
+    failures = AuditEvent.objects.filter(user=user, action=AuditEvent.Action.LOGIN, model=FAILED_CHANGE_MODEL, at__gte=since).count()
+    if failures < limit:
+        return ""
+    minutes = max(1, round(_failure_window().total_seconds() / 60))
+    return f"原密码连续输错 {failures} 次，修改密码已暂停，请 {minutes} 分钟后再试。"
+
+
+def record_failed_change(user, form) -> None:
+    """Count a refused change whose old password was wrong (not one refused for a weak new password)."""
+    if "old_password" in form.errors:
+        AuditEvent.objects.create(user=user, action=AuditEvent.Action.LOGIN, model=FAILED_CHANGE_MODEL, model_label="登录账号",
+                                  object_id=str(user.pk), object_repr=user.username[:200], summary="修改密码时原密码错误")
 
 
 def must_change_password(user) -> bool:

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST
 
 from fivestar.api.tokens import list_tokens, revoke_token
 
-from .passwords import MUST_CHANGE_MESSAGE, change_form, change_own_password, must_change_password
+from .passwords import (
+    MUST_CHANGE_MESSAGE, change_blocked_message, change_form, change_own_password, must_change_password, record_failed_change,
+)
 
 
 @login_required
@@ -35,8 +37,13 @@ def token_revoke(request, pk: int):
 @login_required
 def password_change(request):
     forced = must_change_password(request.user)
-    form = change_form(request.user, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
+    blocked = change_blocked_message(request.user) if request.method == "POST" else ""
+    form = change_form(request.user, request.POST if request.method == "POST" and not blocked else None)
+    if blocked:
+        messages.error(request, blocked)
+    elif request.method == "POST" and not form.is_valid():
+        record_failed_change(request.user, form)
+    if request.method == "POST" and not blocked and form.is_valid():
         change_own_password(request.user, form)
         update_session_auth_hash(request, form.user)
         messages.success(request, "密码已修改。其他设备上的登录和所有接口令牌均已失效。")

@@ -150,3 +150,28 @@ def test_throttled_token_endpoint_answers_json_429_in_chinese(world, client):
     assert response.status_code == 429
     assert response["Content-Type"].startswith("application/json")
     assert "锁定" in response.json()["detail"] and response.has_header("Retry-After")
+
+
+def test_guessing_the_old_password_is_limited(world, client, login, settings):
+    """A stolen token or session cannot be used to guess the current password: after AXES_FAILURE_LIMIT
+    wrong old passwords, even the right one is refused for the cool-off window (API 429, page message)."""
+    settings.AXES_FAILURE_LIMIT = 3
+    token = get_token(client, "town")
+    for _ in range(3):
+        status, _body = call(client, "post", "/auth/password", token, {"old_password": "guess-123456", "new_password": "Lvse-Xiangcun-2024"})
+        assert status == 422
+    status, body = call(client, "post", "/auth/password", token, {"old_password": PASSWORD, "new_password": "Lvse-Xiangcun-2024"})
+    assert status == 429 and "分钟后再试" in body["detail"]
+    page = login(world.users[Role.TOWN_ADMIN]).post("/account/password/", {
+        "old_password": PASSWORD, "new_password1": "Lvse-Xiangcun-2024", "new_password2": "Lvse-Xiangcun-2024"}, follow=True)
+    assert "分钟后再试" in page.content.decode()
+    world.users[Role.TOWN_ADMIN].refresh_from_db()
+    assert world.users[Role.TOWN_ADMIN].check_password(PASSWORD)  # unchanged
+
+
+def test_a_weak_new_password_is_not_counted_as_a_guess(world, client, settings):
+    settings.AXES_FAILURE_LIMIT = 2
+    token = get_token(client, "town")
+    for _ in range(3):
+        assert call(client, "post", "/auth/password", token, {"old_password": PASSWORD, "new_password": "123"})[0] == 422
+    assert call(client, "post", "/auth/password", token, {"old_password": PASSWORD, "new_password": "Lvse-Xiangcun-2024"})[0] == 200
