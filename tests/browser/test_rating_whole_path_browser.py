@@ -58,9 +58,17 @@ def _others_through_review(world, rnd, village):
         approve(approve(submit(a, admin, ["paf"]), admin, "town"), admin, "county")
 
 
+def _open_star(page, code):
+    """Open a star as a user would: tap its header unless it is already open (its rules load when it opens)."""
+    button = page.get_by_test_id(f"star-{code}").locator(".accordion-button")
+    if button.get_attribute("aria-expanded") != "true":
+        button.click()
+    expect(page.locator(f"#rule-{code}-01-01")).to_be_visible()
+
+
 def _answer_everything(page):
     for code, _ in STARS:
-        page.get_by_test_id(f"star-{code}").locator(".accordion-button").click()
+        _open_star(page, code)
         page.locator(f"#rule-{code}-01-01").get_by_text("达标", exact=True).click()
         expect(page.locator(f"#st-{code}-01-01")).to_contain_text("已保存")
 
@@ -82,6 +90,7 @@ def test_whole_rating_path(live_world, browser, sign_in, live_server, shot, tmp_
     expect(secretary.get_by_test_id("live-rating")).to_have_text("5")
     photo = tmp_path / "党群服务中心.jpg"
     Image.new("RGB", (1600, 1200), (180, 30, 30)).save(photo, "JPEG")
+    _open_star(secretary, "zbgy")
     secretary.locator("#rule-zbgy-01-01").get_by_role("button", name="上传佐证").click()
     modal = secretary.get_by_test_id("upload-modal")
     for code, _ in STARS[1:]:  # the picker groups rules by star, each group folded
@@ -110,7 +119,7 @@ def test_whole_rating_path(live_world, browser, sign_in, live_server, shot, tmp_
     # 3. The secretary sees exactly what to fix, re-confirms the rule and resubmits.
     secretary.reload()
     expect(secretary.get_by_test_id("return-comments")).to_contain_text("请补充文明幸福星的活动照片说明")
-    secretary.get_by_test_id("star-wmxf").locator(".accordion-button").click()
+    _open_star(secretary, "wmxf")
     rule = secretary.locator("#rule-wmxf-01-01")
     rule.get_by_text("不达标", exact=True).click()
     expect(secretary.locator("#st-wmxf-01-01")).to_contain_text("已保存")
