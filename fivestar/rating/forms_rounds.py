@@ -49,6 +49,9 @@ class RoundForm(forms.Form):
     )
     extra_deadline = forms.DateField(label="增设层级截止", required=False, widget=_date(), help_text="选择了市级复核或省级抽查时必填")
     notice_days = forms.IntegerField(label="公示天数", min_value=1, max_value=30, initial=7, help_text="县级审核完成后公示的天数（1–30 天）")
+    expired_outcome = forms.ChoiceField(
+        label="未按期完成的认定结果", choices=Round.ExpiredOutcome.choices, initial=Round.ExpiredOutcome.KEEP, required=False,
+        help_text="截止日期过后仍未完成的申报按“未按期完成”处理（截止处理），不再阻挡公示；认定时保留其上次认定的星，或不授星。")
     previous = forms.ModelChoiceField(label="上一周期（沿用其结果）", queryset=Round.objects.none(), required=False, empty_label="自动（各支部最近一次评星）")
 
     def __init__(self, user, *args, rounds=None, **kwargs):

@@ -5,7 +5,7 @@ from django.http import Http404
 
 from fivestar.orgs.models import Level, OrgUnit
 
-from .models import Assessment, Round, RoundResult, RoundTownStats
+from .models import Assessment, Round, RoundResult, RoundTownStats, StarHolding, Status
 from .services.notice import address_hash
 
 RATING_LABELS = {0: "未评星", 1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
@@ -67,13 +67,27 @@ def notice_rows(rnd: Round, town: OrgUnit) -> list[dict]:
     assessments = (
         Assessment.objects.filter(round=rnd, town=town)
         .select_related("org_unit")
-        .only("id", "rating", "awarded", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
+        .only("id", "rating", "awarded", "status", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
         .order_by("org_unit__code")
     )
-    return [
-        {"id": a.pk, "unit": a.org_unit, "rating": a.rating, "rating_label": rating_label(a.rating), "stars": _stars(names, a.org_unit.branch_type, a.awarded)}
-        for a in assessments
-    ]
+    assessments = list(assessments)
+    held = _held_for_expired(rnd, [a for a in assessments if a.status == Status.EXPIRED])
+    rows = []
+    for a in assessments:
+        awarded, rating = (held.get(a.org_unit_id, []), len(held.get(a.org_unit_id, []))) if a.status == Status.EXPIRED else (a.awarded, a.rating)
+        label = rating_label(rating) + ("（未按期完成）" if a.status == Status.EXPIRED else "")
+        rows.append({"id": a.pk, "unit": a.org_unit, "rating": rating, "rating_label": label, "stars": _stars(names, a.org_unit.branch_type, awarded)})
+    return rows
+
+
+def _held_for_expired(rnd: Round, closed: list) -> dict[int, list[str]]:
+    """未按期完成 under notice: what 认定 will give them, the stars held now (outcome keep) or none."""
+    if not closed or rnd.expired_outcome != Round.ExpiredOutcome.KEEP:
+        return {}
+    out: dict[int, list[str]] = {}
+    for unit_id, code in StarHolding.objects.filter(org_unit_id__in=[a.org_unit_id for a in closed], lost_at__isnull=True).values_list("org_unit_id", "star_code"):
+        out.setdefault(unit_id, []).append(code)
+    return out
 
 
 def recognised_rows(rnd: Round, town: OrgUnit) -> list[dict]:
@@ -81,11 +95,12 @@ def recognised_rows(rnd: Round, town: OrgUnit) -> list[dict]:
     results = (
         RoundResult.objects.filter(round=rnd, org_unit__parent=town)
         .select_related("org_unit")
-        .only("id", "rating", "awarded", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
+        .only("id", "rating", "awarded", "expired", "org_unit__code", "org_unit__display_name", "org_unit__branch_type")
         .order_by("org_unit__code")
     )
     return [
-        {"id": r.pk, "unit": r.org_unit, "rating": r.rating, "rating_label": rating_label(r.rating), "stars": _stars(names, r.org_unit.branch_type, r.awarded)}
+        {"id": r.pk, "unit": r.org_unit, "rating": r.rating, "rating_label": rating_label(r.rating) + ("（未按期完成）" if r.expired else ""),
+         "stars": _stars(names, r.org_unit.branch_type, r.awarded)}
         for r in results
     ]
 

@@ -48,7 +48,7 @@ def get_round(user, pk: int) -> Round:
 def status_columns(rnd: Round) -> list[Status]:
     extra = [APPROVED_BY_LEVEL[lvl] for lvl in rnd.levels[2:]]
     tail = [Status.RECOGNISED] if rnd.phase == Round.Phase.RECOGNISED else []
-    return [*BASE_STATUS_COLUMNS, *extra, *tail]
+    return [*BASE_STATUS_COLUMNS, *extra, Status.EXPIRED, *tail]
 
 
 def _status_sums() -> dict:

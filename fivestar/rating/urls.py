@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("fivestar.rating.urls_review")),
     path("", include("fivestar.rating.urls_village")),
     path("", include("fivestar.rating.urls_results")),
+    path("", include("fivestar.rating.urls_deadlines")),
 ]

@@ -20,7 +20,7 @@ from .services.snapshot import differences
 STATUS_BADGES = {
     Status.NOT_STARTED: "secondary", Status.IN_PROGRESS: "info", Status.SUBMITTED: "primary", Status.RETURNED: "warning",
     Status.TOWN_APPROVED: "success", Status.COUNTY_APPROVED: "success", Status.CITY_APPROVED: "success",
-    Status.PROVINCE_APPROVED: "success", Status.RECOGNISED: "dark",
+    Status.PROVINCE_APPROVED: "success", Status.RECOGNISED: "dark", Status.EXPIRED: "danger",
 }
 
 

@@ -61,7 +61,7 @@ def round_create(request):
                 community_framework=data["community_framework"], self_deadline=data["self_deadline"],
                 town_deadline=data["town_deadline"], county_deadline=data["county_deadline"], notice_days=data["notice_days"],
                 extra_levels=data["extra_levels"], extra_deadline=data["extra_deadline"], previous=data["previous"],
-                indicator_year=data["indicator_year"],
+                indicator_year=data["indicator_year"], expired_outcome=data.get("expired_outcome") or Round.ExpiredOutcome.KEEP,
             )
         except WorkflowError as exc:
             form.add_error(None, exc.message)

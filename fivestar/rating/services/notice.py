@@ -18,6 +18,7 @@ from fivestar.standards.models import FrameworkVersion
 from ..models import Assessment, AssessmentEvent, Objection, ObjectionQuota, Round, RoundResult, StarHolding, Status
 from ..models.assessment import APPROVED_BY_LEVEL
 from ..stats import refresh_round_stats, refresh_town_stats
+from . import notifications
 from .errors import WorkflowError
 from .recipients import users_with_role_over
 
@@ -35,15 +36,18 @@ def start_notice(rnd: Round, user, today: datetime.date | None = None) -> Round:
         raise WorkflowError("您无权发布公示。")
     if rnd.phase != Round.Phase.OPEN:
         raise WorkflowError("只有处于自评与审核阶段的周期才能进入公示。")
-    pending = Assessment.objects.filter(round=rnd).exclude(status=final_status(rnd)).count()
+    # Every branch finished its last review, or was closed as 未按期完成 at its deadline (services.deadlines).
+    pending = Assessment.objects.filter(round=rnd).exclude(status__in=[final_status(rnd), Status.EXPIRED]).count()
     if pending:
-        raise WorkflowError(f"还有 {pending} 个支部的申报未完成最终审核，不能进入公示。")
+        raise WorkflowError(f"还有 {pending} 个支部的申报未完成最终审核，不能进入公示。"
+                            "未完成的可在「截止处理」页按“未按期完成”处理（截止日期过后；截止前须县级说明理由）。")
     today = today or timezone.localdate()
     rnd.phase = Round.Phase.NOTICE
     rnd.notice_start = today
     rnd.notice_end = today + datetime.timedelta(days=rnd.notice_days)
     rnd._history_user = user
     rnd.save()
+    notifications.notice_started(rnd)
     return rnd
 
 
@@ -168,31 +172,42 @@ def recognise(rnd: Round, user, today: datetime.date | None = None) -> int:
         raise WorkflowError(f"还有 {open_objections} 条异议未处理，处理完毕后方可认定。")
     now = timezone.now()
     with transaction.atomic():
-        assessments = list(Assessment.objects.filter(round=rnd).only("id", "org_unit_id", "awarded", "rating", "framework_id"))
+        assessments = list(Assessment.objects.filter(round=rnd).only("id", "org_unit_id", "awarded", "rating", "framework_id", "status"))
         frameworks = {fw.pk: fw for fw in FrameworkVersion.objects.filter(pk__in={a.framework_id for a in assessments})}
         unit_ids = [a.org_unit_id for a in assessments]
         held: dict[int, dict[str, StarHolding]] = {}
         for h in StarHolding.objects.filter(org_unit_id__in=unit_ids, lost_at__isnull=True):
             held.setdefault(h.org_unit_id, {})[h.star_code] = h
         names = {}
-        new_holdings, lost_ids, results = [], [], []
+        new_holdings, lost_ids, expired_lost_ids, results = [], [], [], []
         for a in assessments:
             if a.framework_id not in names:
                 names[a.framework_id] = {s.code: s.name for s in frameworks[a.framework_id].compiled().stars}
             current = held.get(a.org_unit_id, {})
-            gained = [c for c in a.awarded if c not in current]
-            lost = [c for c in current if c not in a.awarded]
+            expired = a.status == Status.EXPIRED
+            if expired:  # 未按期完成: the round's outcome, the stars held now (last recognised, minus vetoes) or none
+                awarded = list(current) if rnd.expired_outcome == Round.ExpiredOutcome.KEEP else []
+                rating = len(awarded)
+            else:
+                awarded, rating = a.awarded, a.rating
+            gained = [c for c in awarded if c not in current]
+            lost = [c for c in current if c not in awarded]
             new_holdings += [StarHolding(org_unit_id=a.org_unit_id, star_code=c, star_name=names[a.framework_id].get(c, c), gained_round=rnd, gained_at=now) for c in gained]
             lost_ids += [current[c].pk for c in lost]
-            results.append(RoundResult(round=rnd, org_unit_id=a.org_unit_id, rating=a.rating, awarded=a.awarded, gained=gained, lost=lost, recognised_at=now))
-        StarHolding.objects.filter(pk__in=lost_ids).update(lost_at=now, lost_round=rnd, lost_reason=f"{rnd.name}复评未达标")
+            if expired:
+                expired_lost_ids += [current[c].pk for c in lost]
+            results.append(RoundResult(round=rnd, org_unit_id=a.org_unit_id, rating=rating, awarded=awarded, gained=gained, lost=lost,
+                                       expired=expired, recognised_at=now))
+        StarHolding.objects.filter(pk__in=set(lost_ids) - set(expired_lost_ids)).update(lost_at=now, lost_round=rnd, lost_reason=f"{rnd.name}复评未达标")
+        StarHolding.objects.filter(pk__in=expired_lost_ids).update(lost_at=now, lost_round=rnd, lost_reason=f"{rnd.name}未按期完成，不授星")
         StarHolding.objects.bulk_create(new_holdings, batch_size=2000)
         RoundResult.objects.filter(round=rnd).delete()
         RoundResult.objects.bulk_create(results, batch_size=2000)
-        Assessment.objects.filter(round=rnd).update(status=Status.RECOGNISED)
+        Assessment.objects.filter(round=rnd).exclude(status=Status.EXPIRED).update(status=Status.RECOGNISED)
         rnd.phase = Round.Phase.RECOGNISED
         rnd.recognised_at = now
         rnd._history_user = user
         rnd.save()
     refresh_round_stats(rnd.pk)
+    notifications.recognised(rnd)
     return len(results)

@@ -18,6 +18,7 @@ from fivestar.orgs.models import Level, OrgUnit
 from ..models import Assessment, AssessmentEvent, Round, Status, VetoEvent
 from ..models.round import default_indicator_year
 from ..stats import refresh_round_stats
+from . import notifications
 from .errors import WorkflowError
 from .evaluation import evaluate_assessment
 
@@ -29,7 +30,7 @@ class Superseded(Exception):
 def create_round(user, *, scope: OrgUnit, name: str, kind: str, year: int, period_start, period_end,
                  rural_framework, community_framework=None, self_deadline, town_deadline, county_deadline,
                  notice_days: int = 7, extra_levels=(), extra_deadline=None, previous=None,
-                 indicator_year: int | None = None) -> Round:
+                 indicator_year: int | None = None, expired_outcome: str = Round.ExpiredOutcome.KEEP) -> Round:
     """A draft round. `indicator_year` (指标数据年度) is the year of indicator values opening and every
     re-evaluation read; by default the last complete year (`default_indicator_year`)."""
     if scope.level not in (Level.COUNTY, Level.TOWN, Level.CITY, Level.PROVINCE):
@@ -47,6 +48,8 @@ def create_round(user, *, scope: OrgUnit, name: str, kind: str, year: int, perio
             raise WorkflowError(f"创建标准「{fw.name}」尚未发布，不能用于评星。")
     if rural_framework.branch_type != "rural" or (community_framework and community_framework.branch_type != "community"):
         raise WorkflowError("农村标准和社区标准的支部类型不匹配。")
+    if expired_outcome not in Round.ExpiredOutcome.values:
+        raise WorkflowError("未按期完成的认定结果应为“保留上次认定的星”或“不授星”。")
     if indicator_year is None:
         indicator_year = default_indicator_year(period_end, timezone.localdate())
     if not 2000 <= indicator_year <= 2100:
@@ -54,7 +57,7 @@ def create_round(user, *, scope: OrgUnit, name: str, kind: str, year: int, perio
     rnd = Round(
         scope=scope, name=name, kind=kind, year=year, indicator_year=indicator_year, period_start=period_start, period_end=period_end,
         rural_framework=rural_framework, community_framework=community_framework, self_deadline=self_deadline,
-        town_deadline=town_deadline, county_deadline=county_deadline, notice_days=notice_days,
+        town_deadline=town_deadline, county_deadline=county_deadline, notice_days=notice_days, expired_outcome=expired_outcome,
         extra_levels=list(extra_levels), extra_deadline=extra_deadline, previous=previous, public_token=secrets.token_hex(8),
     )
     rnd._history_user = user
@@ -180,7 +183,8 @@ def populate_round(round_id: int) -> int:
     refresh_round_stats(rnd.pk)
     done = Assessment.objects.filter(round=rnd).count()
     Round.objects.filter(pk=rnd.pk, open_token=token).update(open_done=done, open_total=done, heartbeat_at=timezone.now())
-    Round.objects.filter(pk=rnd.pk, open_token=token, phase__in=[Round.Phase.DRAFT, Round.Phase.OPENING]).update(phase=Round.Phase.OPEN)
+    if Round.objects.filter(pk=rnd.pk, open_token=token, phase__in=[Round.Phase.DRAFT, Round.Phase.OPENING]).update(phase=Round.Phase.OPEN):
+        notifications.round_opened(rnd)  # idempotent per branch: a resumed opening tells nobody twice
     return created
 
 

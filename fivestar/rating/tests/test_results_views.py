@@ -54,7 +54,8 @@ def test_start_notice_button_its_error_and_then_the_public_link(world, make_roun
     back = f"/rating/rounds/{rnd.pk}/?tab=notice"
     response = client.post(f"/rating/rounds/{rnd.pk}/notice/", {"next": back})
     assert response.status_code == 302 and response["Location"] == back
-    assert last_message(response) == "未能发布公示：还有 4 个支部的申报未完成最终审核，不能进入公示。"
+    assert last_message(response) == ("未能发布公示：还有 4 个支部的申报未完成最终审核，不能进入公示。"
+                                      "未完成的可在「截止处理」页按“未按期完成”处理（截止日期过后；截止前须县级说明理由）。")
     assert Round.objects.get(pk=rnd.pk).phase == "open"
 
     approve_all(world, rnd)
