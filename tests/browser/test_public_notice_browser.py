@@ -109,6 +109,7 @@ def test_anyone_reads_the_notice_on_a_phone_and_files_an_objection(live_world, b
 
 
 def test_village_history_after_recognition_and_a_veto(live_world, browser, live_server, shot, sign_in):
+    from fivestar.inbox.models import Notification
     from fivestar.people.models import Person
     from fivestar.rating.services import recognise, record_veto
 
@@ -120,7 +121,11 @@ def test_village_history_after_recognition_and_a_veto(live_world, browser, live_
 
     page = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     sign_in(page, "secretary")
-    expect(page.get_by_test_id("inbox-unread")).to_have_text("1")  # the 摘星 notice
+    # What the round told the village, once each: opened, approved by the town and by the county, on notice,
+    # recognised; then the 摘星 notice.
+    kinds = sorted(Notification.objects.filter(user=live_world.users["village_cadre"]).values_list("kind", flat=True))
+    assert kinds == ["approved", "approved", "notice", "opened", "recognised", "withdrawn"]
+    expect(page.get_by_test_id("inbox-unread")).to_have_text("6")
     page.goto(f"{live_server.url}/orgs/{live_world.village.code}/")
     card = page.get_by_test_id("village-stars")
     expect(card).to_contain_text("三星")

@@ -234,3 +234,21 @@ def test_county_closes_branches_early_with_a_reason_and_can_reverse_it(world, ma
     with pytest.raises(WorkflowError, match="不能截止处理"):
         rnd.phase = Round.Phase.NOTICE
         close_early(rnd, county, [village.pk], "公示期间不能提前处理")
+
+
+def test_the_county_digest_keeps_its_count_while_unread_and_starts_again_once_read(world, make_round):
+    from django.utils import timezone as tz
+
+    rnd = make_round()
+    admin, town_admin, county = world.users["sysadmin"], world.users["town_admin"], world.users["county_admin"]
+    village = submit(fill(Assessment.objects.get(round=rnd, org_unit=world.village), admin), admin, ["paf"])
+    sibling = submit(fill(Assessment.objects.get(round=rnd, org_unit=world.sibling), admin), admin, ["paf"])
+    approve(village, town_admin, "town")
+    first = _kinds(county, "waiting").get()
+    assert "1 个支部待县级审核" in first.title and first.url.endswith("?status=town_approved")
+    Notification.objects.filter(pk=first.pk).update(read_at=tz.now())
+    approve(sibling, town_admin, "town")
+    unread = _kinds(county, "waiting").filter(read_at__isnull=True).get()
+    assert unread.pk != first.pk and "2 个支部待县级审核" in unread.title  # a new message, with the current count
+    # The other town's reviewers are not told about this town; the village hears nothing about the digest.
+    assert not _kinds(world.users["village_cadre"], "waiting").exists()
