@@ -3,11 +3,13 @@
 from django.http import Http404
 from django.utils import timezone
 
+from fivestar.core.selectors_history import actor_labels
 from fivestar.standards.engine.text import KINDS, fmt
 
 from .models import Assessment, AssessmentEvent, Evidence, Status
 from .models.assessment import APPROVED_BY_LEVEL
 from .models.round import LEVEL_LABELS
+from .selectors_provenance import latest_return, rule_provenance
 from .services.evaluation import indicators_for
 
 EVIDENCE_URL = "/rating/evidence/{}/"
@@ -64,8 +66,8 @@ def input_value(rule, value) -> str:
     return fmt(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value)
 
 
-def _evidence_items(a: Assessment) -> dict[int, dict]:
-    ids = {i for ids in a.evidence.values() for i in ids}
+def _evidence_items(a: Assessment, codes=None) -> dict[int, dict]:
+    ids = {i for code, ids in a.evidence.items() if codes is None or code in codes for i in ids}
     items = {}
     for e in Evidence.objects.filter(pk__in=ids).only("id", "original_name", "kind", "thumbnail", "content_type", "size"):
         items[e.pk] = {
@@ -83,27 +85,39 @@ def rule_comments(a: Assessment) -> tuple[str, dict]:
     return latest.get("comment", ""), latest.get("rules") or {}
 
 
-def star_sections(a: Assessment, framework) -> list[dict]:
-    """Per star, per rule: the village's value, each level's change, the value that counts, evidence."""
+def star_sections(a: Assessment, framework, *, load=None, changed=frozenset(), only_changed: bool = False,
+                  returned=False) -> list[dict]:
+    """Per star: its score, and how many of its rules changed since the reviewer's last look (`changed`) or carry a
+    return comment. Per rule, only for the stars in `load` (every star when None): the village's value, each
+    level's change with its reason, who and when, the value that counts, evidence; `only_changed` keeps the
+    changed rules only (「只看有改动的细则」); `returned` reuses a `latest_return` already read (None included)."""
     levels = a.round.levels
-    counted = a.effective_answers(levels)
-    indicators = indicators_for(a)
-    evidence = _evidence_items(a)
-    _general, per_rule = rule_comments(a)
+    loaded = [s for s in framework.stars if load is None or s.code in load]
+    codes = {r.code for s in loaded for r in s.rules if not only_changed or r.code in changed}
+    counted = a.effective_answers(levels) if codes else {}
+    indicators = indicators_for(a) if codes else {}
+    evidence = _evidence_items(a, codes) if codes else {}
+    returned = latest_return(a) if returned is False else returned
+    commented = set(returned["rules"]) if returned else set()
+    provenance = rule_provenance(a, codes, returned) if codes else {}
     sections = []
     for star in framework.stars:
         score = a.star_scores.get(star.code, {})
         rows = []
         for rule in star.rules:
             code = rule.code
+            if code not in codes:
+                continue
             value = counted.get(code)
             from_indicator = value is None and rule.indicator and rule.indicator in indicators
             shown = indicators[rule.indicator] if from_indicator else value
+            why = provenance.get(code, {})
+            reasons = {c["level"]: c for c in why.get("changes", [])}
             rows.append({
                 "rule": rule, "code": code, "kind": KINDS[rule.kind], "max": fmt(rule.max),
                 "village": show_value(rule, a.answers.get(code)),
                 "levels": [{"level": lvl, "label": LEVEL_LABELS[lvl], "value": show_value(rule, a.reviews.get(lvl, {}).get(code)),
-                            "changed": code in a.reviews.get(lvl, {})} for lvl in levels],
+                            "changed": code in a.reviews.get(lvl, {}), "why": reasons.get(lvl)} for lvl in levels],
                 "counted": show_value(rule, shown), "from_indicator": bool(from_indicator),
                 "input": input_value(rule, value),
                 "points": fmt(rule.points_for(shown)) if shown is not None else "—",
@@ -111,7 +125,8 @@ def star_sections(a: Assessment, framework) -> list[dict]:
                 "vetoed": code in a.veto_events, "evidence": [evidence[i] for i in a.evidence.get(code, []) if i in evidence],
                 "evidence_needed": rule.evidence.min_count if rule.evidence else 0,
                 "evidence_hint": rule.evidence.hint if rule.evidence else "",
-                "return_comment": per_rule.get(code, ""),
+                "return_comment": (why.get("return") or {}).get("text", ""), "returned": why.get("return"),
+                "changed_since": code in changed,
             })
         awarded = star.code in a.awarded
         missing = [framework.stars_by_code[c].name for c in star.requires if c not in a.awarded]
@@ -120,10 +135,11 @@ def star_sections(a: Assessment, framework) -> list[dict]:
             hint = f"得分已达标，但须同时达到{'、'.join(missing)}"
         elif not awarded and score and score.get("score", 0) + 1e-6 >= score.get("pass_mark", 0):
             hint = "得分已达标，但有必达项或一票否决项未达标"
-        touched = any(r["return_comment"] or any(lv["changed"] for lv in r["levels"]) for r in rows)
+        star_codes = {r.code for r in star.rules}
         sections.append({
-            "code": star.code, "name": star.name, "rows": rows, "awarded": awarded, "hint": hint,
-            "open": not a.applied_stars or star.code in a.applied_stars or touched,
+            "code": star.code, "name": star.name, "rows": rows, "loaded": star in loaded, "awarded": awarded, "hint": hint,
+            "changed_count": len(star_codes & changed), "comment_count": len(star_codes & commented),
+            "reviewed_count": sum(1 for lvl in levels for c in a.reviews.get(lvl, {}) if c in star_codes),
             "applied": star.code in a.applied_stars, "score": fmt(score.get("score")) if score else "—",
             "max": fmt(score.get("max")) if score else "—", "pass_mark": fmt(score.get("pass_mark")) if score else "—",
         })
@@ -135,18 +151,19 @@ VILLAGE_ENTRY = [AssessmentEvent.Action.ANSWER, AssessmentEvent.Action.EVIDENCE,
 
 def event_rows(a: Assessment, framework, since_id: int | None = None, with_entry: bool = True) -> list[dict]:
     """The event log; without the village's rule-by-rule entry (填报/佐证/确认) unless `with_entry`."""
-    events = AssessmentEvent.objects.filter(assessment=a).select_related("user", "user__person").order_by("at", "id")
+    events = AssessmentEvent.objects.filter(assessment=a).order_by("at", "id")
     if since_id is not None:
         events = events.filter(id__gt=since_id)
     if not with_entry:
         events = events.exclude(level="village", action__in=VILLAGE_ENTRY)
     names = {s.code: s.name for s in framework.stars}
+    events = list(events)
+    actors = actor_labels({e.user_id for e in events})  # 姓名（职务）, never the login name; one query for all rows
     rows = []
     for e in events:
         rule = framework.rules_by_code.get(e.rule_code) if e.rule_code else None
-        person = getattr(e.user, "person", None) if e.user_id else None
         rows.append({
-            "id": e.pk, "at": timezone.localtime(e.at), "user": (person.name if person else e.user.username) if e.user_id else "系统",
+            "id": e.pk, "at": timezone.localtime(e.at), "user": actors.get(e.user_id, "系统") if e.user_id else "系统",
             "level": LEVEL_LABELS.get(e.level, "系统" if e.level == "system" else e.level), "action": e.get_action_display(),
             "rule": e.rule_code, "rule_text": rule.text if rule else "",
             "old": show_value(rule, e.old, names) if e.old is not None else "", "new": show_value(rule, e.new, names) if e.new is not None else "",

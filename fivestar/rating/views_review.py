@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -10,11 +11,14 @@ from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 
 from . import selectors_assessment as review
+from . import selectors_provenance as provenance
 from . import selectors_review as selectors
+from . import selectors_seen as seen
 from .models import Assessment, Status
 from .models.round import LEVEL_LABELS
 from .services import WorkflowError, approve, return_for_changes
 from .services.access import can_act
+from .services.seen import mark_seen
 from .services.snapshot import differences
 
 STATUS_BADGES = {
@@ -43,6 +47,7 @@ def town_review(request, pk, code):
     if status not in Status.values:
         status = ""
     rows, counts = selectors.town_assessments(user, rnd, town, status)
+    rows = seen.with_seen(rows, user)  # 有新动态 since the user's last look, in the list's one query
     names = selectors.star_names(rnd)
     items = []
     for a in rows:
@@ -51,6 +56,7 @@ def town_review(request, pk, code):
             "a": a, "badge": STATUS_BADGES[a.status], "level": level, "level_label": LEVEL_LABELS.get(level, ""),
             "percent": int(a.progress_done * 100 / a.progress_total) if a.progress_total else 0,
             "applied": [name for code, name in names.get(a.framework_id, []) if code in a.applied_stars],
+            "news": seen.changed_since_seen(a),
         })
     tabs = [{"value": "", "label": "全部", "count": sum(counts.values())}] + [
         {"value": s.value, "label": s.label, "count": counts.get(s.value, 0)} for s in selectors.status_columns(rnd) if counts.get(s.value) or s in selectors.BASE_STATUS_COLUMNS
@@ -108,23 +114,49 @@ def _bulk(request, rnd, town, levels):
         messages.success(request, f"已{verb} {len(done)} 个：{'、'.join(done)}。")
 
 
+def _acting(user, a):
+    """The levels the user may act at on `a`, and the one it waits for among them (None when not their turn)."""
+    rnd = a.round
+    user_levels = [lvl for lvl in rnd.levels if can_act(user, a, lvl)]
+    return user_levels, (selectors.level_for(a.status, user_levels) if rnd.phase == rnd.Phase.OPEN else None)
+
+
+def _stars_to_load(request, framework, form_state) -> set[str]:
+    """Stars rendered in the page itself: those asked for (`?star=`, after a change) and the one being corrected."""
+    wanted = {code for code in request.GET.getlist("star") if code in framework.stars_by_code}
+    rule = framework.rules_by_code.get((form_state or {}).get("rule", ""))
+    if rule is not None:
+        wanted.add(rule.star_code)
+    return wanted
+
+
 def render_review(request, a, *, form_state=None, conflict=None, status=200):
-    """The reviewer's page; also re-rendered by the change action to keep the reviewer's input."""
+    """The reviewer's page; also re-rendered by the change action to keep the reviewer's input.
+
+    Light whatever the framework's size: a star's rules arrive when it is opened (`review_star`), except the stars
+    asked for, the one holding the reviewer's input and, in 「只看有改动的细则」, the changed rules. Rules changed
+    since the user's previous look are marked; the look is then recorded."""
     user = request.user
     rnd = a.round
     framework = a.framework.compiled()
-    user_levels = [lvl for lvl in rnd.levels if can_act(user, a, lvl)]
-    acting = selectors.level_for(a.status, user_levels) if rnd.phase == rnd.Phase.OPEN else None
+    user_levels, acting = _acting(user, a)
     waiting = selectors.level_for(a.status, rnd.levels)
     all_events = request.GET.get("events") == "all"
     events = review.event_rows(a, framework, with_entry=all_events)
-    general_comment, _ = review.rule_comments(a)
-    sections = review.star_sections(a, framework)
+    baseline = seen.baseline_from(request.GET) or seen.baseline_for(user, a)
+    changed = seen.changed_rules(user, a, baseline)
+    only_changed = request.GET.get("changed") == "1" and baseline is not None
+    returned = provenance.latest_return(a)
+    load = set(framework.stars_by_code) if only_changed else _stars_to_load(request, framework, form_state)
+    sections = review.star_sections(a, framework, load=load, changed=changed, only_changed=only_changed, returned=returned)
     if form_state:
         for row in (r for section in sections for r in section["rows"] if r["code"] == form_state.get("rule")):
             row["input"] = form_state.get("value", "")
-        for section in sections:
-            section["open"] = section["open"] or any(r["code"] == form_state.get("rule") for r in section["rows"])
+    for section in sections:
+        # Open: what is rendered here, and the stars with return comments (their rows load at once, so every
+        # comment shows in its rule's row without a click).
+        section["open"] = section["loaded"] or bool(section["comment_count"])
+    last_event = review.last_event_id(a)
     context = {
         "page_title": f"审核 · {a.org_unit.display_name}",
         "breadcrumbs": _round_crumbs(rnd, {"label": a.org_unit.parent.display_name, "url": reverse("rating:town_review", args=[rnd.pk, a.org_unit.parent.code])} if a.org_unit.parent else {"label": "—"}, {"label": a.org_unit.display_name}),
@@ -136,11 +168,35 @@ def render_review(request, a, *, form_state=None, conflict=None, status=200):
         "sections": sections, "applied": review.applied_names(a, framework),
         "awarded": review.awarded_names(a, framework), "diffs": differences(a) if a.modified_since_approval else [],
         "snapshot": a.approved_snapshot, "snapshot_level": LEVEL_LABELS.get(a.approved_snapshot.get("level", ""), ""),
-        "general_comment": general_comment, "events": events, "events_all": all_events,
+        "returned": returned, "general_comment": returned["comment"] if returned and returned["current"] else "",
+        "events": events, "events_all": all_events,
         "entry_events": 0 if all_events else review.entry_event_count(a),
-        "last_event": review.last_event_id(a), "form_state": form_state or {}, "conflict": conflict,
+        "last_event": last_event, "form_state": form_state or {}, "conflict": conflict,
+        "baseline": baseline, "changed": changed, "only_changed": only_changed,
     }
-    return render(request, "rating/review/assessment.html", context, status=status)
+    response = render(request, "rating/review/assessment.html", context, status=status)
+    mark_seen(user, a, last_event)
+    return response
+
+
+@login_required
+def review_star(request, pk, code):
+    """One star's rules for the reviewer's page (htmx, when the star is opened); `sv`/`se` carry the page's baseline."""
+    user = request.user
+    a = review.get_assessment(user, pk)
+    framework = a.framework.compiled()
+    if code not in framework.stars_by_code:
+        raise Http404("该星不存在")
+    _user_levels, acting = _acting(user, a)
+    baseline = seen.baseline_from(request.GET)
+    changed = seen.changed_rules(user, a, baseline)
+    only_changed = request.GET.get("changed") == "1" and baseline is not None
+    section = next(s for s in review.star_sections(a, framework, load={code}, changed=changed, only_changed=only_changed) if s["code"] == code)
+    context = {
+        "a": a, "s": section, "acting": acting, "level_labels": [LEVEL_LABELS[lvl] for lvl in a.round.levels],
+        "last_event": review.last_event_id(a), "form_state": {}, "baseline": baseline,
+    }
+    return render(request, "rating/review/_star_table.html", context)
 
 
 @login_required

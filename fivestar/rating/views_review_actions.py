@@ -67,7 +67,7 @@ def change_value(request, pk):
         error = "；".join([exc.message, *exc.details]) if exc.details else exc.message
         return render_review(request, review.get_assessment(request.user, pk), form_state={**state, "error": error}, status=400)
     messages.success(request, f"已修改细则 {code}：{review.show_value(rule, value)}（{LEVEL_LABELS[level]}）。")
-    return _back(a, f"#rule-{code}")
+    return _back(a, f"?star={rule.star_code}#rule-{code}")  # that star's rules rendered in the page
 
 
 def _changes_since(a, since_id: int) -> list[dict]:

@@ -63,6 +63,8 @@ def test_town_admin_opens_reviews_approves_one_and_returns_another(live_world, p
     # Open 西辛庄村, lower one value with a reason, approve.
     page.get_by_role("link", name="西辛庄村").first.click()
     expect(page.get_by_test_id("acting-level")).to_contain_text("镇级初审")
+    expect(page.get_by_test_id("rule-paf-01-03")).to_have_count(0)  # a star's rules arrive when it is opened
+    page.get_by_test_id("star-paf").locator("summary").first.click()
     rule = page.get_by_test_id("rule-paf-01-03")
     rule.locator("summary").click()
     rule.get_by_label("改为").select_option("false")
@@ -73,6 +75,7 @@ def test_town_admin_opens_reviews_approves_one_and_returns_another(live_world, p
     rule.get_by_role("button", name="改值").click()
     expect(page.get_by_role("alert").first).to_contain_text("已修改细则 paf-01-03：否（镇级初审）")
     expect(page.get_by_test_id("changed-town-paf-01-03")).to_contain_text("否")
+    expect(page.get_by_test_id("reason-town-paf-01-03")).to_contain_text("镇级初审改为 否，理由：现场核查：有一次越级上访")
     expect(page.get_by_test_id("event-log")).to_contain_text("现场核查：有一次越级上访")
     shot(page, "review-assessment-changed")
     page.get_by_test_id("approve").click()

@@ -65,10 +65,12 @@ def test_the_rule_names_the_year_the_round_reads(world, make_round, login):
     _income(world.village, 2025, 123000)
     _income(world.village, 2023, 1)
     a = Assessment.objects.get(round=make_round(indicator_year=2025), org_unit=world.village)
-    page = login(world.users[Role.VILLAGE_CADRE]).get(f"/rating/assessments/{a.pk}/").content.decode()
-    rule = page[page.index(f'id="rule-{INCOME_RULE}"'):page.index('id="rule-cyxw-01-02"')]
+    client = login(world.users[Role.VILLAGE_CADRE])
+    assert 'data-testid="loader-cyxw"' in client.get(f"/rating/assessments/{a.pk}/").content.decode()
+    star = client.get(f"/rating/assessments/{a.pk}/stars/cyxw/").content.decode()  # the star's rules, as when opened
+    rule = star[star.index(f'id="rule-{INCOME_RULE}"'):star.index('id="rule-cyxw-01-02"')]
     assert "2025 年村集体经济收入：<strong>123,000 元</strong>" in rule and "（本轮读取 2025 年度数据）" in rule
-    review = login(world.users[Role.TOWN_ADMIN]).get(f"/rating/assessments/{a.pk}/review/").content.decode()
+    review = login(world.users[Role.TOWN_ADMIN]).get(f"/rating/assessments/{a.pk}/review/stars/cyxw/").content.decode()
     assert f'data-testid="indicator-year-{INCOME_RULE}">（指标数据，本轮读取 2025 年度数据）' in review
 
 

@@ -40,6 +40,12 @@ def _assessment(rnd, village):
     return Assessment.objects.select_related("org_unit", "round", "framework").get(round=rnd, org_unit=village)
 
 
+def client_get(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
 def _messages(response):
     return [str(m) for m in response.context["messages"]] if response.context else []
 
@@ -152,9 +158,16 @@ def test_review_page_shows_values_evidence_and_placeholder(world, make_round, lo
     page = response.content.decode()
     assert response.status_code == 200 and response.context["acting"] == "town"
     assert "督导问题（督导模块上线后显示）" in page and "您正在以<strong>镇级初审</strong>身份办理" in page
-    assert 'data-testid="approve"' in page and 'data-testid="return-form"' in page and f'data-testid="change-form-{RULE}"' in page
+    assert 'data-testid="approve"' in page and 'data-testid="return-form"' in page
+    # A star's rules arrive when it is opened (htmx), with the change form and lazily loaded thumbnails.
+    assert f'data-testid="change-form-{RULE}"' not in page and f'hx-get="{_review_url(a)}stars/paf/"' in page
+    paf = client_get(login(world.users["town_admin"]), f"{_review_url(a)}stars/paf/")
+    assert f'data-testid="change-form-{RULE}"' in paf and "<html" not in paf
     evidence_id = a.evidence["zbgy-01-01"][0]
-    assert f'href="/rating/evidence/{evidence_id}/"' in page and f'src="/rating/evidence/{evidence_id}/thumb/"' in page
+    zbgy = client_get(login(world.users["town_admin"]), f"{_review_url(a)}stars/zbgy/")
+    assert f'href="/rating/evidence/{evidence_id}/"' in zbgy
+    assert f'src="/rating/evidence/{evidence_id}/thumb/" alt="证明0.jpg" class="fs-thumb rounded border" width="56" height="56" loading="lazy"' in zbgy
+    assert login(world.users["town_admin"]).get(f"{_review_url(a)}stars/nonsense/").status_code == 404
     assert response.context["applied"] == ["产业兴旺星", "平安法治星"] and a.rating == 5
 
 
@@ -175,12 +188,13 @@ def test_review_change_needs_a_reason_and_is_logged(world, make_round, login):
     assert response.status_code == 302 and response["Location"].endswith(f"#rule-{RULE}")
     a.refresh_from_db()
     assert a.reviews == {"town": {RULE: False}}
-    page = client.get(_review_url(a)).content.decode()
+    assert response["Location"] == f"{_review_url(a)}?star=paf#rule-{RULE}"
+    page = client.get(response["Location"]).content.decode()
     assert f'data-testid="changed-town-{RULE}">' in page and f'data-testid="counted-{RULE}"><span class="d-sm-none text-muted small fw-normal">采用值：</span>否' in page
     log = client.get(_review_url(a)).context["events"]
     change = [e for e in log if e["action"] == "审核改值"][-1]
     assert (change["user"], change["level"], change["rule"], change["old"], change["new"], change["reason"]) == (
-        "town", "镇级初审", RULE, "是", "否", "现场核查发现安全隐患台账缺失")
+        "镇级管理员（庆祖镇）", "镇级初审", RULE, "是", "否", "现场核查发现安全隐患台账缺失")  # by role and unit, never the login name
     assert "现场核查发现安全隐患台账缺失" in page
 
 
@@ -203,7 +217,7 @@ def test_stale_version_gets_a_conflict_message_and_keeps_the_input(world, make_r
     page = response.content.decode()
     assert "保存冲突：在您编辑期间，他人已修改本申报" in page
     changes = response.context["conflict"]["changes"]
-    assert [(c["rule"], c["old"], c["new"], c["by"], c["reason"]) for c in changes if c["rule"] == RULE] == [(RULE, "是", "否", "supervisor", "督导员现场核查")]
+    assert [(c["rule"], c["old"], c["new"], c["by"], c["reason"]) for c in changes if c["rule"] == RULE] == [(RULE, "是", "否", "督导员（庆祖镇）", "督导员现场核查")]
     assert 'value="我的理由"' in page and '<details open>' in page
     # The re-rendered form carries the current version, so saving again works.
     assert response.context["a"].version == loaded_version + 2
@@ -261,7 +275,7 @@ def test_reopen_needs_a_reason_and_changes_show_against_the_snapshot(world, make
     assert f'data-testid="modified-{world.village.code}"' in town_list
     log = client.get(_review_url(a)).context["events"]
     reopen_row = next(e for e in log if e["action"] == "重新打开")
-    assert reopen_row["reason"] == "群众反映需复核" and reopen_row["user"] == "town" and "镇级初审通过" in reopen_row["old"]
+    assert reopen_row["reason"] == "群众反映需复核" and reopen_row["user"] == "镇级管理员（庆祖镇）" and "镇级初审通过" in reopen_row["old"]
 
 
 @pytest.mark.django_db
@@ -276,7 +290,10 @@ def test_return_with_general_and_per_rule_comments(world, make_round, login):
     assert a.status == Status.RETURNED and a.return_comments[0]["rules"] == {RULE: "台账照片不清晰"}
     page = response.content.decode()
     assert "已退回西辛庄村修改，附 1 条细则意见。" in page and "退回意见：请补充材料" in page
-    assert f'data-testid="rule-comment-{RULE}"' in page and "台账照片不清晰" in page
+    # The star holding a per-rule comment opens and loads at once: the comment shows in its row without a click.
+    assert 'data-testid="star-comments-paf">1 条退回意见' in page and 'hx-trigger="load"' in page
+    paf = client_get(client, f"{_review_url(a)}stars/paf/")
+    assert f'data-testid="rule-comment-{RULE}"' in paf and "台账照片不清晰" in paf
 
 
 @pytest.mark.django_db
@@ -315,3 +332,116 @@ def test_changing_a_locked_assessment_is_refused_with_a_visible_message(world, m
     response = login(world.users["town_admin"]).post(f"{_review_url(a)}change/", {"level": "town", "rule": RULE, "value": "false", "reason": "改", "version": a.version})
     assert response.status_code == 400 and 'data-testid="action-error"' in response.content.decode()
     assert "不在本级审核环节" in response.context["form_state"]["error"]
+
+
+# ---- why a value is what it is, and what changed since the reviewer's last look ------------------------------
+
+
+def _row(html, code):
+    """The <tr> of one rule in a rendered star."""
+    start = html.index(f'<tr id="rule-{code}"')
+    return html[start:html.index("</tr>", start)]
+
+
+def _local(at):
+    at = timezone.localtime(at)
+    return f"{at.year}年{at.month}月{at.day}日 {at:%H:%M}"
+
+
+@pytest.mark.django_db
+def test_a_changed_value_shows_its_reason_who_and_when_in_its_row(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    reviewer = user_with_role("ouchunsheng", Role.TOWN_ADMIN, world.town, name="欧春生", gender="M", position="town_leader")
+    a = save_answers(a, reviewer, "town", values={RULE: True}, reason="先改为是", expected_version=a.version)
+    a = save_answers(a, reviewer, "town", values={RULE: False}, reason="现场核查：有一次越级上访", expected_version=a.version)
+    change = AssessmentEvent.objects.filter(assessment=a, action="review_change").latest("id")
+    client = login(world.users["county_admin"])
+    page = client_get(client, _review_url(a))
+    assert 'data-testid="star-paf"' in page and "审核改动 1" in page  # the star's header says it holds a change
+    paf = client_get(client, f"{_review_url(a)}stars/paf/")
+    row = _row(paf, RULE)
+    assert f'data-testid="reason-town-{RULE}"' in row and "镇级初审改为 否</span>，理由：现场核查：有一次越级上访" in row
+    assert f"欧春生（科级干部） · {_local(change.at)}" in row and "先改为是" not in row  # the reason of the value held
+    assert "ouchunsheng" not in paf and 'data-testid="reason-' not in _row(paf, "paf-01-04")
+
+
+@pytest.mark.django_db
+def test_a_return_comment_shows_in_its_row_until_a_level_approves(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    town = login(world.users["town_admin"])
+    town.post(f"{_review_url(a)}return/", {"level": "town", "comment": "请补充材料", f"rc-{RULE}": "台账照片不清晰"})
+    secretary = world.users["village_cadre"]
+    a = Assessment.objects.get(pk=a.pk)
+    submit(save_answers(a, secretary, "village", notes={RULE: "已补拍台账照片"}, expected_version=a.version), secretary, ["paf", "cyxw"])
+    page = client_get(town, _review_url(a))
+    # Resubmitted: the comment stays in view as the last one, the star opens and loads at once.
+    assert "上次退回意见（村里已修改后重新提交）：请补充材料" in page and "细则意见 1 条，见各细则" in page
+    assert 'data-testid="star-comments-paf">1 条退回意见' in page
+    details = page[page.index('id="star-paf"'):page.index(">", page.index('id="star-paf"'))]
+    assert " open " in details and 'hx-trigger="load"' in details
+    row = _row(client_get(town, f"{_review_url(a)}stars/paf/"), RULE)
+    assert "上次退回意见：台账照片不清晰" in row and "镇级管理员（庆祖镇）" in row and "村级说明：</span>已补拍台账照片" in row
+    town.post(f"{_review_url(a)}approve/", {"level": "town"})
+    page = client_get(login(world.users["county_admin"]), _review_url(a))
+    assert 'data-testid="return-comment"' not in page and "star-comments-paf" not in page
+
+
+@pytest.mark.django_db
+def test_rules_changed_since_the_reviewers_last_look_are_marked(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    town = login(world.users["town_admin"])
+    first = town.get(_review_url(a))
+    assert first.context["baseline"] is None and "首次查看本申报" in first.content.decode()
+    town.post(f"{_review_url(a)}return/", {"level": "town", "comment": "", f"rc-{RULE}": "请核实"})  # the reviewer's own step
+    secretary = world.users["village_cadre"]
+    a = Assessment.objects.get(pk=a.pk)
+    a = save_answers(a, secretary, "village", values={RULE: False}, notes={"paf-01-05": "补充说明"}, expected_version=a.version)
+    a = submit(a, secretary, ["paf", "cyxw"])
+    a = save_answers(a, world.users["supervisor"], "town", values={"paf-01-01": False}, reason="督导核查", expected_version=a.version)
+
+    response = town.get(_review_url(a))
+    page = response.content.decode()
+    assert response.context["changed"] == {RULE, "paf-01-05", "paf-01-01"}
+    assert 'data-testid="changed-count">自上次查看后有 3 条细则改动' in page and 'data-testid="star-changed-paf">3 条有改动' in page
+    baseline = response.context["baseline"]
+    query = baseline.query().replace("&", "&amp;")
+    assert f'href="?changed=1&amp;{query}"' in page
+    assert f'hx-get="{_review_url(a)}stars/zbgy/?{query}"' in page  # lazily loaded stars mark their rows too
+    paf = client_get(town, f"{_review_url(a)}stars/paf/?{baseline.query()}")
+    assert f'data-testid="changed-since-{RULE}"' in _row(paf, RULE) and 'data-testid="changed-since-paf-01-05"' in paf
+    assert "changed-since-paf-01-02" not in paf
+
+    # 只看有改动的细则: the changed rows only, in the page itself; stars without any are left out.
+    only = client_get(town, f"{_review_url(a)}?changed=1&{baseline.query()}")
+    assert f'<tr id="rule-{RULE}"' in only and '<tr id="rule-paf-01-01"' in only and '<tr id="rule-paf-01-02"' not in only
+    assert 'id="star-zbgy"' not in only and 'data-testid="show-all"' in only
+
+    # Seen now: nothing new; the reviewer's own change does not count either.
+    assert "自您上次查看后，没有细则改动。" in client_get(town, _review_url(a))
+    current = Assessment.objects.get(pk=a.pk)
+    save_answers(current, world.users["town_admin"], "town", values={"paf-01-02": 1}, reason="我改的", expected_version=current.version)
+    assert town.get(_review_url(a)).context["changed"] == set()
+    # A made-up or broken baseline is only ignored.
+    for query in ("sv=abc&se=1", "sv=-1&se=2", "sv=99999999999999999999&se=1", "changed=1&sv=&se="):
+        assert town.get(f"{_review_url(a)}?{query}").status_code == 200
+        assert town.get(f"{_review_url(a)}stars/paf/?{query}").status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_town_list_marks_villages_with_news_since_the_reviewers_last_look(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    other = _submitted(_assessment(rnd, world.sibling))
+    town = login(world.users["town_admin"])
+    url = f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/"
+    assert "news-" not in client_get(town, url)  # never opened: nothing to compare with
+    town.get(_review_url(a)), town.get(_review_url(other))
+    save_answers(a, world.users["supervisor"], "town", values={RULE: False}, reason="督导核查", expected_version=a.version)
+    save_answers(other, world.users["town_admin"], "town", values={RULE: False}, reason="我改的", expected_version=other.version)
+    page = client_get(town, url)
+    assert f'data-testid="news-{world.village.code}">有新动态' in page and f"news-{world.sibling.code}" not in page
+    town.get(_review_url(a))
+    assert "news-" not in client_get(town, url)
