@@ -83,6 +83,10 @@ from fivestar.people.api import router as people_router  # noqa: E402
 from fivestar.standards.api import router as standards_router  # noqa: E402
 from fivestar.rating.api import router as rating_router  # noqa: E402
 from fivestar.rating.api_review import router as review_router  # noqa: E402
+from fivestar.rating.api_rounds import router as rounds_router  # noqa: E402
+from fivestar.rating.api_assessments import router as assessments_router  # noqa: E402
+from fivestar.rating.api_results import router as results_router  # noqa: E402
+from fivestar.rating.api_deadlines import router as deadlines_router  # noqa: E402
 from fivestar.core.api import router as history_router  # noqa: E402
 
 api.add_router("/", account_router)
@@ -91,4 +95,8 @@ api.add_router("/", people_router)
 api.add_router("/", standards_router)
 api.add_router("/", rating_router)
 api.add_router("/", review_router)
+api.add_router("/", rounds_router)
+api.add_router("/", assessments_router)
+api.add_router("/", results_router)
+api.add_router("/", deadlines_router)
 api.add_router("/", history_router)
