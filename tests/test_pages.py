@@ -26,5 +26,7 @@ def test_village_page_lists_the_secretary_first_and_hides_inactive_people(world,
 
 @pytest.mark.django_db
 def test_home_offers_self_assessment_only_to_those_who_fill_it(world, login):
-    assert 'data-testid="home-my-assessments"' in login(world.users["village_cadre"]).get("/").content.decode()
-    assert 'data-testid="home-my-assessments"' not in login(world.users["observer"]).get("/").content.decode()
+    village = login(world.users["village_cadre"]).get("/").content.decode()
+    assert 'data-testid="village-todo"' in village and 'data-testid="nav-my_assessments"' in village  # its home is its to-do
+    observer = login(world.users["observer"]).get("/").content.decode()
+    assert 'data-testid="home-my-assessments"' not in observer and 'data-testid="village-todo"' not in observer

@@ -7,7 +7,7 @@ from django.shortcuts import render
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 
-from . import selectors_history
+from . import menu, selectors_history, selectors_todo
 from .selectors_history import MODEL_CHOICES, HistoryFilter  # noqa: F401  (MODEL_CHOICES: kept importable here)
 from .roles import Action, Role
 from .scoping import is_global, user_grants
@@ -23,7 +23,9 @@ def _primary_units(user):
 @login_required
 def home(request):
     user = request.user
-    assignments = list(user.role_assignments.select_related("org_unit", "area").filter(active=True))
+    if menu.is_village_user(user):
+        return _village_home(request)
+    assignments = menu.assignments(user)
     units = OrgUnit.objects.visible_to(user)
     village_stats = units.filter(level=Level.VILLAGE).aggregate(
         total=Count("id"),
@@ -56,6 +58,20 @@ def home(request):
         "can_self_assess": bool(user_grants(user, Action.SELF_ASSESS)),
     }
     return render(request, "core/home.html", context)
+
+
+def _village_home(request):
+    """A village secretary's or 包村干部's home: the to-do list of its assessments, then its branches' own pages."""
+    user = request.user
+    units = menu.village_units(user)
+    context = {
+        "page_title": "首页",
+        "assignments": menu.assignments(user),
+        "todo": selectors_todo.village_todo(user),
+        "village_units": units,
+        "recent": selectors_history.recent(user),
+    }
+    return render(request, "core/home_village.html", context)
 
 
 @login_required

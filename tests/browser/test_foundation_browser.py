@@ -42,13 +42,17 @@ def test_village_secretary_sees_only_their_village_on_a_phone(live_world, browse
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     page = context.new_page()
     sign_in(page, "secretary")
-    expect(page.get_by_test_id("stat-villages")).to_have_text("1")
-    my = page.get_by_test_id("my-villages")
-    expect(my.get_by_role("link")).to_have_count(1)
+    # Its home is its to-do list (no round open: nothing to do) and its own branch's pages.
+    expect(page.get_by_test_id("todo-empty")).to_be_visible()
+    expect(page.get_by_test_id("village-links").get_by_role("link", name="西辛庄村")).to_be_visible()
     shot(page, "secretary-home-phone")
-    # The menu collapses behind the toggler on a phone.
+    # The menu collapses behind the toggler on a phone; it holds no administrators' sections.
     page.get_by_role("button", name="展开菜单").click()
-    page.get_by_role("link", name="组织架构").click()
+    expect(page.locator("#mainnav").get_by_role("link", name="组织架构")).to_have_count(0)
+    expect(page.locator("#mainnav").get_by_role("link", name="人员管理")).to_have_count(0)
+    page.locator("#mainnav").get_by_role("link", name="本村（社区）").click()
+    expect(page.get_by_test_id("village-name")).to_have_text("西辛庄村")
+    page.goto(f"{live_server.url}/orgs/")
     tree = page.get_by_test_id("org-tree")
     expect(tree.get_by_role("link", name="西辛庄村")).to_be_visible()
     expect(tree).not_to_contain_text("庆南村")
