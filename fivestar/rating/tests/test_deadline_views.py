@@ -1,8 +1,10 @@
-"""截止处理 on the pages, and the village reaching its assessment through notice and recognition."""
+"""截止处理 on the pages and the API, and the village reaching its assessment through notice and recognition."""
 
 import datetime
+import json
 
 import pytest
+from django.test import Client
 
 from fivestar.rating.models import Assessment, Round, Status
 from fivestar.rating.services import recognise
@@ -103,6 +105,40 @@ def test_review_page_offers_the_reversal_to_the_county_only(world, make_round, l
     assert a.status == Status.NOT_STARTED and a.deadline_override.isoformat() == until
     history = county.get("/history/").content.decode()
     assert "截止处理" in history and "撤销截止处理" in history and "书记住院，同意延期" in history
+
+
+def _api(user, api_token):
+    client = Client()
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {api_token(user)}"}
+
+    def call(method, url, payload=None):
+        if method == "get":
+            return client.get(url, **headers)
+        return client.post(url, data=json.dumps(payload or {}), content_type="application/json", **headers)
+
+    return call
+
+
+def test_api_close_and_restore(world, make_round, api_token):
+    rnd = _past_self_deadline(make_round())
+    town = _api(world.users["town_admin"], api_token)
+    response = town("get", f"/api/v1/rounds/{rnd.pk}/deadlines")
+    assert response.status_code == 200 and response.json()["overdue"] == 3 and response.json()["expired_outcome"] == "keep"
+    response = town("post", f"/api/v1/rounds/{rnd.pk}/close-overdue")
+    assert response.status_code == 200 and response.json() == {"closed": 3}
+    assert town("post", f"/api/v1/rounds/{rnd.pk}/close-overdue").json() == {"closed": 0}
+    assert _api(world.users["supervisor"], api_token)("post", f"/api/v1/rounds/{rnd.pk}/close-overdue").status_code == 403
+    assert town("post", "/api/v1/rounds/999999/close-overdue").status_code == 404
+
+    a = Assessment.objects.get(round=rnd, org_unit=world.village)
+    assert town("post", f"/api/v1/assessments/{a.pk}/restore", {"reason": "镇里想延期"}).status_code == 403
+    county = _api(world.users["county_admin"], api_token)
+    assert county("post", f"/api/v1/assessments/{a.pk}/restore", {"reason": ""}).status_code == 422
+    far = Assessment.objects.get(round=rnd, org_unit=world.other_village)
+    assert county("post", f"/api/v1/assessments/{far.pk}/restore", {"reason": "不是未按期完成"}).status_code == 400
+    response = county("post", f"/api/v1/assessments/{a.pk}/restore", {"reason": "系统故障", "until": (TODAY + datetime.timedelta(days=3)).isoformat()})
+    assert response.status_code == 200 and response.json()["status"] == "not_started"
+    assert county("post", f"/api/v1/assessments/{a.pk}/restore", {"reason": "again"}).status_code == 400
 
 
 def test_deadlines_page_closes_early_with_a_reason_for_the_county_only(world, make_round, login):
