@@ -85,13 +85,25 @@ def rule_comments(a: Assessment) -> tuple[str, dict]:
     return latest.get("comment", ""), latest.get("rules") or {}
 
 
-def star_sections(a: Assessment, framework, *, load=None, changed=frozenset(), only_changed: bool = False,
+def _what_changed(rule, what: dict) -> str:
+    """What `selectors_seen.changed_rules` found changed on a rule, as a reviewer reads it: 0 次 → 1 次；佐证有增减."""
+    parts = []
+    if what["value"]:
+        old, new = what["value"]
+        parts.append(f"{show_value(rule, old)} → {show_value(rule, new)}" if old != new else "数值改动后又改回")
+    parts += [label for key, label in (("na", "不适用有改动"), ("confirmed", "确认沿用上期"), ("evidence", "佐证有增减"),
+                                       ("note", "说明或其他内容有改动")) if what[key]]
+    return "；".join(parts) or "有改动"
+
+
+def star_sections(a: Assessment, framework, *, load=None, changed=None, only_changed: bool = False,
                   returned=False) -> list[dict]:
     """Per star: its score, and how many of its rules changed since the reviewer's last look (`changed`) or carry a
     return comment. Per rule, only for the stars in `load` (every star when None): the village's value, each
     level's change with its reason, who and when, the value that counts, evidence; `only_changed` keeps the
     changed rules only (「只看有改动的细则」); `returned` reuses a `latest_return` already read (None included)."""
     levels = a.round.levels
+    changed = changed or {}
     loaded = [s for s in framework.stars if load is None or s.code in load]
     codes = {r.code for s in loaded for r in s.rules if not only_changed or r.code in changed}
     counted = a.effective_answers(levels) if codes else {}
@@ -126,7 +138,7 @@ def star_sections(a: Assessment, framework, *, load=None, changed=frozenset(), o
                 "evidence_needed": rule.evidence.min_count if rule.evidence else 0,
                 "evidence_hint": rule.evidence.hint if rule.evidence else "",
                 "return_comment": (why.get("return") or {}).get("text", ""), "returned": why.get("return"),
-                "changed_since": code in changed,
+                "changed_since": _what_changed(rule, changed[code]) if code in changed else None,
             })
         awarded = star.code in a.awarded
         missing = [framework.stars_by_code[c].name for c in star.requires if c not in a.awarded]
@@ -138,7 +150,7 @@ def star_sections(a: Assessment, framework, *, load=None, changed=frozenset(), o
         star_codes = {r.code for r in star.rules}
         sections.append({
             "code": star.code, "name": star.name, "rows": rows, "loaded": star in loaded, "awarded": awarded, "hint": hint,
-            "changed_count": len(star_codes & changed), "comment_count": len(star_codes & commented),
+            "changed_count": len(star_codes & changed.keys()), "comment_count": len(star_codes & commented),
             "reviewed_count": sum(1 for lvl in levels for c in a.reviews.get(lvl, {}) if c in star_codes),
             "applied": star.code in a.applied_stars, "score": fmt(score.get("score")) if score else "—",
             "max": fmt(score.get("max")) if score else "—", "pass_mark": fmt(score.get("pass_mark")) if score else "—",

@@ -35,17 +35,43 @@ def baseline_from(params) -> Baseline | None:
     return Baseline(version, event)
 
 
-def changed_rules(user, a: Assessment, since: Baseline | None) -> set[str]:
+_VALUE_ACTIONS = {AssessmentEvent.Action.ANSWER, AssessmentEvent.Action.REVIEW_CHANGE}
+
+
+def _is_na(value) -> bool:
+    return isinstance(value, dict) and "不适用" in value
+
+
+def changed_rules(user, a: Assessment, since: Baseline | None) -> dict[str, dict]:
     """Rules changed after `since` by someone other than `user`: a value, 不适用, evidence or confirmation by an
-    event, or a note (which records no event) through `rule_versions`. One query."""
+    event, or a note (which records no event) through `rule_versions`. One query.
+
+    Per rule, what changed: `value` (the value before the first change and after the last, as recorded), `na`
+    (不适用 set or lifted), `evidence`, `confirmed` (沿用 confirmed) and `note` (a change without an event:
+    the village's 说明)."""
     if since is None:
-        return set()
-    theirs, mine = set(), set()
-    events = AssessmentEvent.objects.filter(assessment=a, id__gt=since.event).exclude(rule_code="").values_list("rule_code", "user_id")
-    for code, user_id in events:
-        (mine if user_id == user.pk else theirs).add(code)
+        return {}
+    theirs: dict[str, dict] = {}
+    mine: set[str] = set()
+    events = (AssessmentEvent.objects.filter(assessment=a, id__gt=since.event).exclude(rule_code="").order_by("id")
+              .values_list("rule_code", "user_id", "action", "old", "new"))
+    for code, user_id, action, old, new in events:
+        if user_id == user.pk:
+            mine.add(code)
+            continue
+        what = theirs.setdefault(code, {"value": None, "na": False, "evidence": False, "confirmed": False, "note": False})
+        if action in _VALUE_ACTIONS and (_is_na(old) or _is_na(new)):
+            what["na"] = True
+        elif action in _VALUE_ACTIONS:
+            what["value"] = (what["value"][0] if what["value"] else old, new)
+        elif action == AssessmentEvent.Action.EVIDENCE:
+            what["evidence"] = True
+        elif action == AssessmentEvent.Action.CONFIRM:
+            what["confirmed"] = True
     versioned = {code for code, version in (a.rule_versions or {}).items() if version > since.version}
-    return theirs | (versioned - mine)
+    for code in versioned - mine - theirs.keys():
+        theirs[code] = {"value": None, "na": False, "evidence": False, "confirmed": False, "note": True}
+    return theirs
 
 
 def with_seen(qs, user):

@@ -165,3 +165,90 @@ def test_town_admin_creates_a_round_and_records_a_veto_event(live_world, page, s
     assert VetoEvent.objects.get().rule_code == "paf-01-01"
     shot(phone, "review-veto-done-phone")
     phone.context.close()
+
+
+def test_reviewer_sees_reasons_return_comments_and_what_changed_since_the_last_look(live_world, page, sign_in, live_server, shot):
+    """On a desktop: the town reviewer's page loads no star's rules and no thumbnail until a star is opened; a change
+    shows its reason, who and when in its row; a per-rule return comment stays in view in its row; after the village
+    edits and resubmits, the rules it changed are marked, and 只看有改动的细则 shows just those."""
+    from fivestar.rating.services import open_round, save_answers
+
+    rnd = _draft_town_round(live_world)
+    open_round(rnd, live_world.users["town_admin"])
+    _villages_submit(live_world, rnd)  # 3 photos on each of the rules that need evidence: hundreds of thumbnails
+    a = Assessment.objects.get(round=rnd, org_unit=live_world.village)
+    url = f"{live_server.url}/rating/assessments/{a.pk}/review/"
+    sign_in(page, "town")
+    thumbs = []
+    page.on("request", lambda request: thumbs.append(request.url) if "/thumb/" in request.url else None)
+    page.goto(url)
+    page.wait_for_load_state("networkidle")
+    expect(page.get_by_test_id("changed-filter")).to_contain_text("首次查看本申报")
+    expect(page.locator("tr[id^='rule-']")).to_have_count(0)
+    assert thumbs == []  # the first view is light: star headers only
+
+    # A change with its reason, shown in the row with who and when.
+    page.get_by_test_id("star-paf").locator("summary").first.click()
+    rule = page.get_by_test_id("rule-paf-01-03")
+    rule.locator("summary").click()
+    rule.get_by_label("改为").select_option("false")
+    rule.get_by_label("改动理由").fill("现场核查：有一次越级上访")
+    rule.get_by_role("button", name="改值").click()
+    reason = page.get_by_test_id("reason-town-paf-01-03")
+    expect(reason).to_contain_text("镇级初审改为 否，理由：现场核查：有一次越级上访")
+    expect(reason).to_contain_text("镇级管理员（庆祖镇）")
+    expect(reason).to_contain_text(f"{timezone.localtime().year}年")
+    rows_loaded = page.locator("tr[id^='rule-']").count()
+    assert 0 < rows_loaded < 60 and len(thumbs) < 3 * rows_loaded  # only the opened star's rows, thumbnails as scrolled to
+    reason.scroll_into_view_if_needed()
+    shot(page, "review-reason-in-row")
+
+    # Return with a general comment and one on a rule: both in view without opening anything.
+    rule = page.get_by_test_id("rule-paf-01-05")
+    rule.locator("summary").click()
+    rule.get_by_label("paf-01-05 退回意见").fill("治安案件次数与派出所统计不符，请核实")
+    page.get_by_test_id("return-toggle").click()
+    page.locator("#return-comment").fill("请核实平安法治星的治安数据")
+    page.get_by_test_id("return-submit").click()
+    expect(page.get_by_test_id("assessment-status")).to_have_text("已退回")
+    expect(page.get_by_test_id("return-comment")).to_contain_text("退回意见：请核实平安法治星的治安数据")
+    expect(page.get_by_test_id("star-comments-paf")).to_have_text("1 条退回意见")
+    comment = page.get_by_test_id("rule-comment-paf-01-05")
+    expect(comment).to_be_visible()
+    expect(comment).to_contain_text("退回意见：治安案件次数与派出所统计不符，请核实")
+    shot(page, "review-return-comment-in-row")
+
+    # The village corrects the rule, explains it and resubmits (its own pages are tested elsewhere).
+    secretary = live_world.users["village_cadre"]
+    a = Assessment.objects.select_related("round", "framework", "org_unit").get(pk=a.pk)
+    a = save_answers(a, secretary, "village", values={"paf-01-05": 1}, notes={"paf-01-05": "已与派出所核对：全年治安案件 1 起"}, expected_version=a.version)
+    submit(a, secretary, ["paf", "stjy"])
+
+    page.goto(url)
+    expect(page.get_by_test_id("changed-count")).to_have_text("自上次查看后有 1 条细则改动")
+    expect(page.get_by_test_id("star-changed-paf")).to_have_text("1 条有改动")
+    expect(page.get_by_test_id("changed-since-paf-01-05")).to_contain_text("0 次 → 1 次")  # in view: the star holding a comment opened by itself
+    expect(page.get_by_test_id("changed-since-paf-01-03")).to_have_count(0)  # the reviewer's own change is not news
+    expect(page.get_by_test_id("rule-comment-paf-01-05")).to_contain_text("上次退回意见：治安案件次数与派出所统计不符，请核实")
+    expect(page.get_by_test_id("note-paf-01-05")).to_contain_text("已与派出所核对：全年治安案件 1 起")
+    expect(page.get_by_test_id("return-comment")).to_contain_text("上次退回意见（村里已修改后重新提交）")
+    page.get_by_test_id("changed-since-paf-01-05").scroll_into_view_if_needed()
+    shot(page, "review-changed-since-last-look")
+
+    page.get_by_test_id("only-changed").click()
+    expect(page.locator("tr[id^='rule-']")).to_have_count(1)
+    expect(page.get_by_test_id("rule-paf-01-05")).to_be_visible()
+    expect(page.get_by_test_id("star-zbgy")).to_have_count(0)
+    shot(page, "review-only-changed")
+    page.get_by_test_id("show-all").click()
+    expect(page.get_by_test_id("no-changes")).to_have_text("自您上次查看后，没有细则改动。")
+
+    # The town list says which village has news since the reviewer's last look.
+    sibling = Assessment.objects.get(round=rnd, org_unit=live_world.sibling)
+    page.goto(f"{live_server.url}/rating/assessments/{sibling.pk}/review/")
+    sibling.refresh_from_db()
+    save_answers(sibling, live_world.users["supervisor"], "town", values={"paf-01-04": False}, reason="督导核查", expected_version=sibling.version)
+    page.goto(f"{live_server.url}/rating/rounds/{rnd.pk}/towns/{live_world.town.code}/")
+    expect(page.get_by_test_id(f"news-{live_world.sibling.code}")).to_have_text("有新动态")
+    expect(page.get_by_test_id(f"news-{live_world.village.code}")).to_have_count(0)
+    shot(page, "review-town-list-news")

@@ -404,14 +404,17 @@ def test_rules_changed_since_the_reviewers_last_look_are_marked(world, make_roun
 
     response = town.get(_review_url(a))
     page = response.content.decode()
-    assert response.context["changed"] == {RULE, "paf-01-05", "paf-01-01"}
+    assert set(response.context["changed"]) == {RULE, "paf-01-05", "paf-01-01"}
     assert 'data-testid="changed-count">自上次查看后有 3 条细则改动' in page and 'data-testid="star-changed-paf">3 条有改动' in page
     baseline = response.context["baseline"]
     query = baseline.query().replace("&", "&amp;")
     assert f'href="?changed=1&amp;{query}"' in page
     assert f'hx-get="{_review_url(a)}stars/zbgy/?{query}"' in page  # lazily loaded stars mark their rows too
     paf = client_get(town, f"{_review_url(a)}stars/paf/?{baseline.query()}")
-    assert f'data-testid="changed-since-{RULE}"' in _row(paf, RULE) and 'data-testid="changed-since-paf-01-05"' in paf
+    # Each marked row says what changed: the value before and after, or what else (here the village's 说明).
+    assert f'data-testid="changed-since-{RULE}"><span class="badge text-bg-danger">自上次查看后有改动</span> 是 → 否<' in _row(paf, RULE)
+    assert "自上次查看后有改动</span> 是 → 否<" in _row(paf, "paf-01-01")
+    assert "自上次查看后有改动</span> 说明或其他内容有改动<" in _row(paf, "paf-01-05")
     assert "changed-since-paf-01-02" not in paf
 
     # 只看有改动的细则: the changed rows only, in the page itself; stars without any are left out.
@@ -423,7 +426,7 @@ def test_rules_changed_since_the_reviewers_last_look_are_marked(world, make_roun
     assert "自您上次查看后，没有细则改动。" in client_get(town, _review_url(a))
     current = Assessment.objects.get(pk=a.pk)
     save_answers(current, world.users["town_admin"], "town", values={"paf-01-02": 1}, reason="我改的", expected_version=current.version)
-    assert town.get(_review_url(a)).context["changed"] == set()
+    assert town.get(_review_url(a)).context["changed"] == {}
     # A made-up or broken baseline is only ignored.
     for query in ("sv=abc&se=1", "sv=-1&se=2", "sv=99999999999999999999&se=1", "changed=1&sv=&se="):
         assert town.get(f"{_review_url(a)}?{query}").status_code == 200
