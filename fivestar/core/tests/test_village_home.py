@@ -3,6 +3,7 @@ what is missing (as submission checks it), returned items with the reviewer's co
 after submitting, through 公示 and 认定, where it stands — in a fixed number of queries. Other roles keep the
 overview home."""
 
+import datetime
 import re
 
 import pytest
@@ -187,3 +188,31 @@ def test_carried_answers_are_counted_until_confirmed(world, a, login):
     confirm_carried(a, user, carried)
     card = _text(_card(_home(client), a.pk))
     assert "沿用待确认" not in card and "继续填报" in card
+
+
+def test_where_it_stands_in_words_at_every_step(world, a):
+    from fivestar.core.selectors_todo import _deadline, _stage
+
+    today = timezone.localdate()
+    rnd = a.round
+    cases = [
+        (Status.SUBMITTED, "open", "待镇级初审", ("镇级初审截止", rnd.town_deadline)),
+        (Status.TOWN_APPROVED, "open", "待县级审核", ("县级审核截止", rnd.county_deadline)),
+        (Status.COUNTY_APPROVED, "open", "审核通过，待公示", None),
+        (Status.EXPIRED, "open", "未按期完成", None),
+        (Status.COUNTY_APPROVED, "notice", "公示中", None),
+        (Status.COUNTY_APPROVED, "recognised", "已认定", None),
+    ]
+    for status, phase, words, deadline in cases:
+        a.status, rnd.phase = status, phase
+        assert _stage(a)[0] == words, (status, phase)
+        got = _deadline(a, today)
+        if deadline is None and phase == "notice":
+            continue
+        assert (got.label, got.day) == deadline if deadline else got is None, (status, phase)
+    rnd.extra_levels = ["city"]
+    a.status, rnd.phase = Status.COUNTY_APPROVED, "open"
+    assert _stage(a)[0] == "待市级复核"
+    # A county's reversal gives the branch its own, later date.
+    a.status, a.deadline_override = Status.IN_PROGRESS, rnd.self_deadline + datetime.timedelta(days=3)
+    assert _deadline(a, today).day == a.deadline_override
