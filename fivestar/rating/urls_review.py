@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/towns/<str:code>/", views_review.town_review, name="town_review"),
     path("assessments/<int:pk>/review/", views_review.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/review/stars/<str:code>/", views_review.review_star, name="assessment_review_star"),
+    path("assessments/<int:pk>/review/rules/<str:code>/form/", views_review.review_rule_form, name="assessment_review_rule"),
     path("assessments/<int:pk>/review/change/", views_review_actions.change_value, name="assessment_change"),
     path("assessments/<int:pk>/review/return/", views_review_actions.return_assessment, name="assessment_return"),
     path("assessments/<int:pk>/review/approve/", views_review_actions.approve_assessment, name="assessment_approve"),

@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
+from fivestar.standards.engine.text import fmt
 
 from . import selectors_assessment as review
 from . import selectors_provenance as provenance
@@ -177,6 +178,34 @@ def render_review(request, a, *, form_state=None, conflict=None, status=200):
     response = render(request, "rating/review/assessment.html", context, status=status)
     mark_seen(user, a, last_event)
     return response
+
+
+def _page_int(value, default: int) -> int:
+    """A version or event id the page was read at (`v`, `e`), or `default` when absent or implausible."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return number if 0 <= number < 2**63 else default
+
+
+@login_required
+def review_rule_form(request, pk, code):
+    """One rule's 改值 form (htmx, when its 审核 opens), checked later against the version its row was read at."""
+    user = request.user
+    a = review.get_assessment(user, pk)
+    rule = a.framework.compiled().rules_by_code.get(code)
+    if rule is None:
+        raise Http404("该细则不存在")
+    _user_levels, acting = _acting(user, a)
+    if acting is None:
+        return HttpResponse('<div class="small text-muted mt-1" data-testid="change-closed">当前不在您的审核环节，不能改值。请刷新页面查看最新状态。</div>')
+    row = {"rule": rule, "code": code, "input": review.input_value(rule, a.effective_answers(a.round.levels).get(code)), "max": fmt(rule.max)}
+    context = {
+        "a": a, "row": row, "acting": acting, "form_state": {},
+        "version": _page_int(request.GET.get("v"), a.version), "last_event": _page_int(request.GET.get("e"), review.last_event_id(a)),
+    }
+    return render(request, "rating/review/_change_form.html", context)
 
 
 @login_required

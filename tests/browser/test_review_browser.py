@@ -104,7 +104,7 @@ def test_town_admin_opens_reviews_approves_one_and_returns_another(live_world, p
     phone = browser.new_context(viewport=PHONE, locale="zh-CN").new_page()
     sign_in(phone, "town")
     for url, name in [(f"/rating/rounds/{rnd.pk}/towns/{live_world.town.code}/", "review-town-list-phone"),
-                      (f"/rating/assessments/{approved.pk}/review/", "review-assessment-phone"),
+                      (f"/rating/assessments/{approved.pk}/review/?star=paf", "review-assessment-phone"),
                       (f"/rating/assessments/{returned.pk}/review/", "review-returned-phone"),
                       (f"/rating/rounds/{rnd.pk}/", "review-round-phone")]:
         phone.goto(live_server.url + url)

@@ -162,11 +162,16 @@ def test_review_page_shows_values_evidence_and_placeholder(world, make_round, lo
     # A star's rules arrive when it is opened (htmx), with the change form and lazily loaded thumbnails.
     assert f'data-testid="change-form-{RULE}"' not in page and f'hx-get="{_review_url(a)}stars/paf/"' in page
     paf = client_get(login(world.users["town_admin"]), f"{_review_url(a)}stars/paf/")
-    assert f'data-testid="change-form-{RULE}"' in paf and "<html" not in paf
+    assert "<html" not in paf and f'<tr id="rule-{RULE}"' in paf
+    # Each row's 改值 form comes when its 审核 opens, carrying the version its row was read at.
+    assert f'data-testid="change-form-{RULE}"' not in paf and f'hx-get="{_review_url(a)}rules/{RULE}/form/?v={a.version}&amp;e=' in paf
+    form = client_get(login(world.users["town_admin"]), f"{_review_url(a)}rules/{RULE}/form/?v={a.version}&e=7")
+    assert f'data-testid="change-form-{RULE}"' in form and f'name="version" value="{a.version}"' in form and 'name="last_event" value="7"' in form
+    assert f'name="rc-{RULE}" form="return-form"' in form and '<option value="true" selected>达标</option>' in form
     evidence_id = a.evidence["zbgy-01-01"][0]
     zbgy = client_get(login(world.users["town_admin"]), f"{_review_url(a)}stars/zbgy/")
     assert f'href="/rating/evidence/{evidence_id}/"' in zbgy
-    assert f'src="/rating/evidence/{evidence_id}/thumb/" alt="证明0.jpg" class="fs-thumb rounded border" width="56" height="56" loading="lazy"' in zbgy
+    assert f'src="/rating/evidence/{evidence_id}/thumb/" alt="证明0.jpg" class="fs-thumb" loading="lazy"' in zbgy
     assert login(world.users["town_admin"]).get(f"{_review_url(a)}stars/nonsense/").status_code == 404
     assert response.context["applied"] == ["产业兴旺星", "平安法治星"] and a.rating == 5
 
@@ -190,7 +195,7 @@ def test_review_change_needs_a_reason_and_is_logged(world, make_round, login):
     assert a.reviews == {"town": {RULE: False}}
     assert response["Location"] == f"{_review_url(a)}?star=paf#rule-{RULE}"
     page = client.get(response["Location"]).content.decode()
-    assert f'data-testid="changed-town-{RULE}">' in page and f'data-testid="counted-{RULE}"><span class="d-sm-none text-muted small fw-normal">采用值：</span>否' in page
+    assert f'data-testid="changed-town-{RULE}">' in page and f'data-label="采用值" data-testid="counted-{RULE}">否<' in page
     log = client.get(_review_url(a)).context["events"]
     change = [e for e in log if e["action"] == "审核改值"][-1]
     assert (change["user"], change["level"], change["rule"], change["old"], change["new"], change["reason"]) == (
@@ -448,3 +453,25 @@ def test_the_town_list_marks_villages_with_news_since_the_reviewers_last_look(wo
     assert f'data-testid="news-{world.village.code}">有新动态' in page and f"news-{world.sibling.code}" not in page
     town.get(_review_url(a))
     assert "news-" not in client_get(town, url)
+
+
+@pytest.mark.django_db
+def test_a_rules_form_opened_later_still_conflicts_with_a_change_made_meanwhile(world, make_round, login):
+    rnd = make_round()
+    a = _submitted(_assessment(rnd, world.village))
+    town = login(world.users["town_admin"])
+    paf = client_get(town, f"{_review_url(a)}stars/paf/")  # the rows as read
+    form_url = paf[paf.index(f'hx-get="{_review_url(a)}rules/{RULE}/form/') + len('hx-get="'):].split('"')[0].replace("&amp;", "&")
+    save_answers(a, world.users["supervisor"], "town", values={RULE: False}, reason="督导员现场核查", expected_version=a.version)
+    form = client_get(town, form_url)  # opened after the supervisor's change
+    assert f'name="version" value="{a.version}"' in form
+    response = town.post(f"{_review_url(a)}change/", {"level": "town", "rule": RULE, "value": "true", "reason": "我的理由", "version": a.version})
+    assert response.status_code == 409 and "督导员现场核查" in response.content.decode()
+    # Nonsense is harmless: an unknown rule is 404, a broken version falls back to the current one.
+    assert town.get(f"{_review_url(a)}rules/nope/form/").status_code == 404
+    current = Assessment.objects.get(pk=a.pk).version
+    assert f'name="version" value="{current}"' in client_get(town, f"{_review_url(a)}rules/{RULE}/form/?v=abc&e=99999999999999999999")
+    # Someone who cannot act now gets a short note instead of a form.
+    closed = client_get(login(world.users["county_admin"]), f"{_review_url(a)}rules/{RULE}/form/")
+    assert 'data-testid="change-closed"' in closed and "<form" not in closed
+    assert login(user_with_role("bgq", Role.TOWN_ADMIN, world.other_town)).get(f"{_review_url(a)}rules/{RULE}/form/").status_code == 404
