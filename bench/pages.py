@@ -11,8 +11,9 @@ number from a busy or slower machine can be compared.
     .venv/bin/python bench/pages.py [--no-throttle] [--keep]
 
 Pages: the village self-assessment (xixinzhuang, the demo's 210-rule framework), the town review list (qingzu
-and dudao), the round page (qingzu) and the public notice page (no login). Targets for the self-assessment
-page: under 300 KB and 3 s.
+and dudao), the town reviewer's page of the town's assessment with the most evidence (qingzu; as it opens, and
+with its most documented star opened), the round page (qingzu) and the public notice page (no login). Targets
+for the self-assessment and the review page: under 300 KB and 3 s.
 """
 
 from __future__ import annotations
@@ -129,6 +130,18 @@ public = Round.objects.filter(phase__in=["notice", "recognised"]).order_by("-per
 print(f"村级自评|/rating/assessments/{a.pk}/|xixinzhuang")
 print(f"镇级初审列表|/rating/rounds/{a.round_id}/towns/{town.code}/|qingzu")
 print(f"镇级初审列表|/rating/rounds/{a.round_id}/towns/{town.code}/|dudao")
+from fivestar.rating.models import Assessment
+# The town reviewer's page of the town's assessment with the most evidence (the demo's heaviest review page).
+heaviest = max(Assessment.objects.filter(round_id=a.round_id, town=town).only("id", "evidence", "framework"),
+               key=lambda x: sum(len(ids) for ids in x.evidence.values()))
+print(f"镇级审核申报|/rating/assessments/{heaviest.pk}/review/|qingzu")
+rules = heaviest.framework.compiled().rules_by_code
+per_star = {}
+for code, ids in heaviest.evidence.items():
+    if code in rules:
+        per_star[rules[code].star_code] = per_star.get(rules[code].star_code, 0) + len(ids)
+if per_star:  # the same page with its most documented star opened (its thumbnails load as they are scrolled to)
+    print(f"审核申报（展开一星）|/rating/assessments/{heaviest.pk}/review/?star={max(per_star, key=per_star.get)}|qingzu")
 print(f"评星周期|/rating/rounds/{a.round_id}/|qingzu")
 if public:
     print(f"公示|/public/{public.public_token}/towns/{town.code}/|")
@@ -174,7 +187,7 @@ def main() -> None:
                 row["label"] = label
                 print(report(row, ref), flush=True)
             browser.close()
-        print(f"reference workload (again) {reference():.2f}s; targets for 村级自评: < 300 KB and < 3 s")
+        print(f"reference workload (again) {reference():.2f}s; targets for 村级自评 and 镇级审核申报: < 300 KB and < 3 s")
     finally:
         server.terminate()
         server.wait()
