@@ -35,7 +35,7 @@ def test_list_shows_versions_with_counts_to_any_signed_in_user(world, shipped, l
     assert "puyang-2023-rural" in html and "5 / 30 / 210" in html and "5 / 25 / 122" in html and "已发布" in html
     assert 'data-testid="import-link"' not in html  # a village secretary reads but does not manage
     assert 'data-testid="nav-standards"' not in html  # not in a village user's menu (fivestar/core/menu.py)
-    town_html = login(world.users["town_admin"]).get("/standards/").content.decode()
+    town_html = login(world.users["county_admin"]).get("/standards/").content.decode()  # manages standards
     assert '<a class="nav-link active" data-testid="nav-standards" aria-current="page" href="/standards/">创建标准</a>' in town_html
     client.logout()
     assert client.get("/standards/").status_code == 302
