@@ -6,6 +6,10 @@ branch's results, approving and recognising it; then opening an interim round th
 branch's results and evidence forward, and recognising that. Also times saving one answer and the
 town review list in a round of that size (both must not depend on the round's size).
 
+A fixed reference workload (bench/reference.py) is timed at the start and the end of the same run and
+every figure is also printed as a multiple of it, so a number from a busy machine compares as a ratio;
+the load average is printed too. The line that matters for carry-forward is the interim / annual ratio.
+
     .venv/bin/python bench/round.py [--villages 52378]
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/fivestar_bench .venv/bin/python bench/round.py --yes
 
@@ -28,8 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from import_divisions import generate, setup_django  # noqa: E402
+from reference import load_average, reference  # noqa: E402
 
 TIMES: list[tuple[str, float]] = []
+REF: list[float] = []
 
 
 @contextmanager
@@ -39,7 +45,7 @@ def step(label: str, rows: int | None = None):
     seconds = time.perf_counter() - started
     TIMES.append((label, seconds))
     rate = f"  {rows / seconds:>9,.0f} rows/s" if rows else ""
-    print(f"  {label:<44} {seconds:8.2f}s{rate}", flush=True)
+    print(f"  {label:<44} {seconds:8.2f}s = {seconds / REF[0]:6.1f} × reference{rate}", flush=True)
 
 
 def framework():
@@ -132,7 +138,8 @@ def one_save_and_town_list(rnd, admin):
     for i in range(20):
         value = rule.value_for_points(rule.best_points if i % 2 else 0)
         a = save_answers(a, admin, "village", values={rule.code: value}, notes={rule.code: f"第{i}次"})
-    print(f"  {'save one answer (mean of 20)':<44} {(time.perf_counter() - started) / 20 * 1000:8.1f}ms")
+    seconds = (time.perf_counter() - started) / 20
+    print(f"  {'save one answer (mean of 20)':<44} {seconds * 1000:8.1f}ms = {seconds / REF[0]:6.3f} × reference")
     town = OrgUnit.objects.get(pk=a.org_unit.parent_id)
     client = Client()
     client.force_login(admin)
@@ -142,8 +149,9 @@ def one_save_and_town_list(rnd, admin):
         started = time.perf_counter()
         response = client.get(url)
     if response.status_code == 200:
+        seconds = time.perf_counter() - started
         print(f"  {'town review list (' + str(Assessment.objects.filter(round=rnd, org_unit__parent=town).count()) + ' villages)':<44} "
-              f"{(time.perf_counter() - started) * 1000:8.1f}ms  {len(ctx.captured_queries)} queries")
+              f"{seconds * 1000:8.1f}ms = {seconds / REF[0]:6.3f} × reference  {len(ctx.captured_queries)} queries")
 
 
 def main() -> None:
@@ -166,7 +174,9 @@ def main() -> None:
         from fivestar.rating.services import populate_round
 
         settings.ALLOWED_HOSTS = ["*"]
+        REF.append(reference())
         print(f"database: {database}; {os.cpu_count()} CPUs; {args.villages:,} branches; 200-rule framework")
+        print(f"reference workload {REF[0]:.3f}s; load average {load_average()}", flush=True)
         with step("import hierarchy", args.villages):
             apply_import(plan_import(directory))
         admin = get_user_model().objects.create_superuser("bench", password="bench-password-1")
@@ -182,12 +192,17 @@ def main() -> None:
         interim = make_round(admin, province, fw, "2024年第一次动态评星", "interim", previous=annual)
         with step("open interim round (carry forward)", args.villages):
             populate_round(interim.pk)
+        opened = dict(TIMES)
+        print(f"  {'interim / annual opening':<44} {opened['open interim round (carry forward)'] / opened['open annual round (create assessments)']:8.2f}×",
+              flush=True)
         with step("fill again (some stars lost)", args.villages):
             fill_all(interim, fw, seed=2)
         with step("notice + recognise interim round", args.villages):
             recognise_round(interim, admin)
         one_save_and_town_list(interim, admin)
-        print(f"  {'total':<44} {sum(s for _, s in TIMES):8.2f}s")
+        total = sum(s for _, s in TIMES)
+        print(f"  {'total':<44} {total:8.2f}s = {total / REF[0]:6.1f} × reference")
+        print(f"reference workload (again) {reference():.3f}s; load average {load_average()}")
 
 
 if __name__ == "__main__":
