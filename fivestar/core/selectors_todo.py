@@ -24,6 +24,7 @@ from fivestar.rating.models import Assessment, Round, RoundResult, Status
 from fivestar.rating.models.assessment import VILLAGE_EDITABLE
 from fivestar.rating.models.round import LEVEL_LABELS
 from fivestar.rating.services.notifications import deadline_of
+from fivestar.rating.services.review import UNCONFIRMED, UNFILLED, missing_for_submission
 from fivestar.standards.models import FrameworkVersion
 
 from .selectors_history import user_labels
@@ -158,32 +159,24 @@ def _deadline(a: Assessment, today: datetime.date) -> Deadline | None:
 
 
 def missing(a: Assessment, framework, indicators: dict) -> Missing:
-    """What `services.review.missing_for_submission` would refuse, counted, over the stars the village applies
-    for (those of its last submission, else every star). The same checks over the same stored answers, with the
-    indicators read in bulk by the caller (that function reads them per assessment); no engine run.
-    tests/test_village_home.py holds the two in agreement."""
-    stars = [s for s in framework.stars if not a.applied_stars or s.code in a.applied_stars]
-    values = a.effective_answers(a.round.levels)
-    pending = set(a.to_confirm)
+    """What `services.review.missing_for_submission` refuses, counted, over the stars the village applies for
+    (those of its last submission, else every star), with the indicators read in bulk by the caller; no engine
+    run. tests/test_village_home.py holds the counts in agreement with the submission check."""
+    stars = [s.code for s in framework.stars if not a.applied_stars or s.code in a.applied_stars]
     out = Missing()
-    for star in stars:
-        for rule in star.rules:
-            if rule.code in a.not_applicable:
-                continue
-            value = values.get(rule.code)
-            if value is None and not (rule.indicator and rule.indicator in indicators):
-                out.unfilled += 1
-                out.rules += 1
-                out.first_star = out.first_star or star.code
-                continue
-            confirm = rule.code in pending
-            ev = rule.evidence
-            short = bool(ev and ev.min_count and rule.points_for(value) > 0 and len(a.evidence.get(rule.code, [])) < ev.min_count)
-            out.to_confirm += confirm
-            out.evidence += short
-            if confirm or short:
-                out.rules += 1
-                out.first_star = out.first_star or star.code
+    rules = set()
+    for item in missing_for_submission(a, stars, indicators=indicators):
+        if not item.rule:
+            continue
+        if item.reason == UNFILLED:
+            out.unfilled += 1
+        elif item.reason == UNCONFIRMED:
+            out.to_confirm += 1
+        else:
+            out.evidence += 1
+        rules.add(item.rule)
+        out.first_star = out.first_star or item.star
+    out.rules = len(rules)
     return out
 
 

@@ -100,6 +100,11 @@ def test_missing_counts_agree_with_the_submission_check(world, a):
         assert got.evidence and got.to_confirm  # the case covers every kind
     a.applied_stars = []
     assert missing(a, fw, indicators).unfilled == sum(1 for i in missing_for_submission(a, [s.code for s in fw.stars]) if i.reason == "尚未填报")
+    given = missing_for_submission(a, ["zbgy", "paf"], indicators=indicators)
+    assert given == missing_for_submission(a, ["zbgy", "paf"])  # the same check as when it reads the indicators itself
+    with CaptureQueriesContext(connection) as ctx:
+        missing_for_submission(a, ["zbgy", "paf"], indicators=indicators)
+    assert not ctx.captured_queries  # given the indicators (read in bulk by the to-do list), it reads nothing
 
 
 def test_after_submitting_the_village_sees_where_it_stands(world, a, login):

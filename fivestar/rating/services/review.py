@@ -45,6 +45,10 @@ class MissingItem:
         return f"{self.star_name} · {self.rule_text}（{self.rule}）：{self.reason}"
 
 
+UNFILLED = "尚未填报"
+UNCONFIRMED = "沿用上期结果，尚未确认"
+
+
 class IncompleteError(WorkflowError):
     """Submission refused: `details` in plain text (API), `items` structured (pages group them by star)."""
 
@@ -53,11 +57,14 @@ class IncompleteError(WorkflowError):
         self.items = items
 
 
-def missing_for_submission(assessment: Assessment, applied_stars: list[str]) -> list[MissingItem]:
-    """Everything that blocks submission: unanswered rules, unconfirmed carry-overs, missing evidence."""
+def missing_for_submission(assessment: Assessment, applied_stars: list[str], indicators: dict | None = None) -> list[MissingItem]:
+    """Everything that blocks submission: unanswered rules, unconfirmed carry-overs, missing evidence.
+
+    `indicators`: the assessment's indicator values when the caller has them already (a list of assessments
+    reads them in bulk, `indicators.registry.values_for_many`); read here (one query) otherwise."""
     framework = assessment.framework.compiled()
     values = assessment.effective_answers(assessment.round.levels)
-    indicators = indicators_for(assessment)
+    indicators = indicators_for(assessment) if indicators is None else indicators
     missing = []
     if not applied_stars:
         missing.append(MissingItem("", "", "", "", "请选择申报的星（申报星级）。"))
@@ -76,10 +83,10 @@ def missing_for_submission(assessment: Assessment, applied_stars: list[str]) -> 
 
             has_value = values.get(rule.code) is not None or (rule.indicator and rule.indicator in indicators)
             if not has_value:
-                missing.append(item("尚未填报"))
+                missing.append(item(UNFILLED))
                 continue
             if rule.code in assessment.to_confirm:
-                missing.append(item("沿用上期结果，尚未确认"))
+                missing.append(item(UNCONFIRMED))
             if rule.evidence and rule.evidence.min_count and rule.points_for(values.get(rule.code)) > 0:
                 have = len(assessment.evidence.get(rule.code, []))
                 if have < rule.evidence.min_count:
