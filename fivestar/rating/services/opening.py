@@ -3,6 +3,7 @@ results forward as a baseline "to confirm", so nobody retypes what has not chang
 
 import datetime
 import secrets
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import transaction
@@ -111,15 +112,36 @@ def stalled_openings(cutoff) -> list[Round]:
     return list(Round.objects.filter(phase=Round.Phase.OPENING).filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True)))
 
 
-def _previous_assessments(rnd: Round, unit_ids: list[int]) -> dict[int, Assessment]:
-    """Each branch's most recent assessment in an earlier round (the named previous round first)."""
+# The columns carry-forward copies from a previous assessment, and nothing else: opening a province's
+# interim round reads 52,378 earlier rows, so their other JSON columns (evaluation, snapshots, comments)
+# and the round joined onto each row are never loaded.
+CARRIED_COLUMNS = ("answers", "reviews", "notes", "not_applicable", "evidence")
+
+
+def _previous_assessments(rnd: Round, unit_ids: list[int], levels_of: dict[int, list[str]]) -> dict[int, SimpleNamespace]:
+    """Each branch's most recent assessment in an earlier round (the named previous round only, when
+    there is one), as its carried columns plus `levels` (its round's review levels).
+
+    Reads one batch of branches: which row is the latest is chosen from ids alone, then only those rows'
+    carried columns are read. `levels_of` (round id → levels) is filled as rounds are met and kept by
+    the caller across batches, so each earlier round is read once per opening.
+    """
     qs = Assessment.objects.filter(org_unit_id__in=unit_ids).exclude(round=rnd)
     if rnd.previous_id:
-        qs = qs.filter(round_id=rnd.previous_id)
-    latest = {}
-    for a in qs.select_related("round").order_by("org_unit_id", "-round__period_end", "-id"):
-        latest.setdefault(a.org_unit_id, a)
-    return latest
+        qs = qs.filter(round_id=rnd.previous_id)  # one row per branch at most (unique per round)
+    else:
+        latest: dict[int, int] = {}
+        for pk, unit_id in qs.order_by("org_unit_id", "-round__period_end", "-id").values_list("id", "org_unit_id"):
+            latest.setdefault(unit_id, pk)
+        qs = Assessment.objects.filter(id__in=list(latest.values()))
+    rows = list(qs.order_by("id").values("org_unit_id", "round_id", *CARRIED_COLUMNS))
+    unknown = {row["round_id"] for row in rows} - set(levels_of)
+    for r in Round.objects.filter(pk__in=unknown).only("id", "extra_levels"):
+        levels_of[r.pk] = r.levels
+    previous = {}
+    for row in rows:
+        previous[row["org_unit_id"]] = SimpleNamespace(levels=levels_of[row["round_id"]], **{c: row[c] for c in CARRIED_COLUMNS})
+    return previous
 
 
 def _veto_rules(rnd: Round, unit_ids: list[int]) -> dict[int, set[str]]:
@@ -135,10 +157,10 @@ def _veto_rules(rnd: Round, unit_ids: list[int]) -> dict[int, set[str]]:
     return rules
 
 
-def _carry(previous: Assessment | None, framework, levels_of_previous) -> dict:
+def _carry(previous: SimpleNamespace | None, framework) -> dict:
     if previous is None:
         return {}
-    values = previous.effective_answers(levels_of_previous)
+    values = Assessment.effective_answers(previous, previous.levels)  # the model's rule, on the columns read
     codes = framework.rules_by_code
     answers = {c: v for c, v in values.items() if c in codes and v is not None}
     return {
@@ -171,13 +193,14 @@ def populate_round(round_id: int) -> int:
         compiled["community"] = rnd.community_framework.compiled()
     created = 0
     last_id = 0
+    levels_of: dict[int, list[str]] = {}
     try:
         while True:
             batch = list(branches.filter(id__gt=last_id).order_by("id").values_list("id", "branch_type", "parent_id")[:batch_size])
             if not batch:
                 break
             last_id = batch[-1][0]
-            created += _populate_batch(rnd, token, batch, compiled)
+            created += _populate_batch(rnd, token, batch, compiled, levels_of)
     except Superseded:
         return created
     refresh_round_stats(rnd.pk)
@@ -188,7 +211,8 @@ def populate_round(round_id: int) -> int:
     return created
 
 
-def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], compiled: dict) -> int:
+def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], compiled: dict,
+                    levels_of: dict[int, list[str]] | None = None) -> int:
     ids = [unit_id for unit_id, _, _ in batch]
     existing = set(Assessment.objects.filter(round=rnd, org_unit_id__in=ids).values_list("org_unit_id", flat=True))
     todo = [row for row in batch if row[0] not in existing]
@@ -197,15 +221,14 @@ def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], c
             raise Superseded
         return 0
     todo_ids = [unit_id for unit_id, _, _ in todo]
-    previous = _previous_assessments(rnd, todo_ids)
+    previous = _previous_assessments(rnd, todo_ids, {} if levels_of is None else levels_of)
     vetoes = _veto_rules(rnd, todo_ids)
     indicators = values_for_many(todo_ids, rnd.indicator_year)
     rows = []
     for unit_id, branch_type, town_id in todo:
         kind = "community" if branch_type == "community" and "community" in compiled else "rural"
         fw_row = rnd.community_framework if kind == "community" else rnd.rural_framework
-        prev = previous.get(unit_id)
-        carried = _carry(prev, compiled[kind], prev.round.levels if prev else [])
+        carried = _carry(previous.get(unit_id), compiled[kind])
         a = Assessment(round=rnd, org_unit_id=unit_id, town_id=town_id, framework=fw_row, **carried)
         a.veto_events = sorted(c for c in vetoes.get(unit_id, ()) if c in compiled[kind].rules_by_code)
         a.round = rnd
