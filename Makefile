@@ -7,9 +7,9 @@ PYTEST_ARGS ?= -n 2
 STAMP   = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 TEST_STAMP = $(VENV)/.installed-test-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test test-fast serve worker bench clean system-deps
+.PHONY: install static demo test test-fast serve worker bench clean system-deps
 
-install: $(STAMP)
+install: $(STAMP) static
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +21,12 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	@rm -f $(VENV)/.installed-test-*; touch $@
 
-demo: install
+# Static files are collected and compressed once per release (a no-op when already current); the demo
+# serves them from the sources and does not need them.
+static: $(STAMP)
+	$(BIN)/fivestar collectstatic
+
+demo: $(STAMP)
 	PORT=$(PORT) $(BIN)/fivestar demo
 
 system-deps:

@@ -10,7 +10,9 @@ import time
 USAGE = """用法: fivestar <命令> [参数]
 
   demo              迁移数据库、加载演示数据并启动服务（默认 http://127.0.0.1:8000，PORT 环境变量可改）
-  serve             以 gunicorn 运行（生产环境，读取 DATABASE_URL、SECRET_KEY、ALLOWED_HOSTS 等环境变量）
+  serve             以 gunicorn 运行（生产环境，读取 DATABASE_URL、SECRET_KEY、ALLOWED_HOSTS 等环境变量）；
+                    静态文件已是最新时直接启动，否则先收集和压缩
+  collectstatic     收集和压缩静态文件（每个版本一次：make install 或升级后运行；已是最新时跳过，--force 强制）
   worker            运行后台任务进程（导入、导出、重算）；启动时及运行中自动继续已停滞的任务
   resume-jobs       继续已停滞的后台任务（评星周期开启、行政区划导入）
   resume-round ID   继续开启某个已停滞的评星周期（--here 在本进程中直接完成）
@@ -77,9 +79,31 @@ def demo(argv: list[str]) -> None:
     _supervise([_gunicorn(port, os.environ.get("WEB_CONCURRENCY", "2")), _worker()], restart={1: _worker})
 
 
+def collectstatic(argv: list[str]) -> None:
+    """Collect and compress the static files for the production settings, unless already current."""
+    import django
+
+    if not os.environ.get("SECRET_KEY"):
+        # Collecting signs nothing: `make install` on a machine without the production key may collect.
+        os.environ.setdefault("FIVESTAR_ALLOW_DEV_KEY", "1")
+    django.setup()
+    from fivestar.core.static_release import collect
+
+    collect(force="--force" in argv, say=lambda line: print(line, flush=True))
+
+
+def _static_before_serving() -> None:
+    """Static files are collected once per release; serve collects only when the stamp says they are stale."""
+    import django
+
+    django.setup()
+    from fivestar.core.static_release import collect
+
+    collect(say=lambda line: print(line, flush=True))
+
+
 def serve(argv: list[str]) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.prod")
-    _django(["collectstatic", "--noinput", "-v", "0"])
+    _static_before_serving()
     procs = [_gunicorn(os.environ.get("PORT", "8000"), os.environ.get("WEB_CONCURRENCY", "4"))]
     if "--with-worker" in argv:
         procs.append(_worker())
@@ -103,17 +127,20 @@ def worker(argv: list[str]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.dev")
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(USAGE)
         return
     command, rest = argv[0], argv[1:]
+    production = command in ("serve", "collectstatic")  # the others default to the local (demo) settings
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", f"fivestar.settings.{'prod' if production else 'dev'}")
     if command == "demo":
         demo(rest)
     elif command == "serve":
         serve(rest)
     elif command == "worker":
         worker(rest)
+    elif command == "collectstatic":
+        collectstatic(rest)
     else:
         _django([command.replace("-", "_") if command.startswith(("import-", "resume-")) else command, *rest])
 
