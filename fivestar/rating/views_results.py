@@ -15,7 +15,7 @@ from fivestar.core.roles import Action
 from fivestar.core.scoping import covers, user_grants
 from fivestar.orgs.selectors import breadcrumbs_for
 
-from .certificate import certificate_filename, certificate_pdf
+from .certificate import CertificateUnavailable, certificate_filename, certificate_pdf
 from .forms_results import ResolveForm
 from .models import Objection, Round
 from .selectors_history import village_history as history_of
@@ -149,6 +149,13 @@ def village_history(request, code):
 @login_required
 def certificate(request, code):
     village = visible_village(request.user, code)
-    response = HttpResponse(certificate_pdf(village), content_type="application/pdf")
+    try:
+        pdf = certificate_pdf(village)  # stored after the first render; rendered in a child process, never here
+    except CertificateUnavailable as exc:
+        context = {"page_title": "荣誉证书暂不可用", "unit": village, "message": str(exc)}
+        response = render(request, "rating/results/certificate_unavailable.html", context, status=503)
+        response["Retry-After"] = "30"
+        return response
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=\"certificate-{village.code}.pdf\"; filename*=UTF-8''{quote(certificate_filename(village))}"
     return response
