@@ -150,7 +150,7 @@ def _assert_honest(today: datetime.date):
     # The seed's 2022 result: 2 五星 and 8 四星, one objection filed and dismissed.
     ratings = list(RoundResult.objects.filter(round=historic[0]).values_list("rating", flat=True))
     assert ratings.count(5) == 2 and ratings.count(4) == 8
-    assert list(Objection.objects.values_list("round__name", "status")) == [("2022年度“五星”支部评星", Objection.Status.DISMISSED)]
+    assert list(Objection.objects.filter(round__scope__code=TOWN).values_list("round__name", "status")) == [("2022年度“五星”支部评星", Objection.Status.DISMISSED)]
 
 
 def _rating_snapshot():
@@ -181,9 +181,21 @@ def test_demo_rating_is_dated_against_today_and_reloads_unchanged():
     today = timezone.localdate()
     call_command("load_demo", verbosity=0)
     _assert_honest(today)
+    rnd = _assert_second_town(today)
     first = _rating_snapshot()
     call_command("load_demo", verbosity=0)
     assert _rating_snapshot() == first
+
+    # The county administrator can recognise 户部寨镇's round today; what it records is dated today.
+    county = get_user_model().objects.get(username="puyangxian")
+    assert recognise(rnd, county) == 49
+    rnd.refresh_from_db()
+    assert rnd.phase == Round.Phase.RECOGNISED and _local(rnd.recognised_at) == today
+    featured = RoundResult.objects.get(round=rnd, org_unit__display_name="户部寨村")
+    assert (featured.rating, featured.gained) == (5, ["zbgy"])  # 四星 last year, 支部过硬星 gained now
+    assert not RoundResult.objects.filter(round=rnd, expired=True).exists()
+    for label, day in _round_dates(rnd):
+        assert label == "period_end" or day <= today, (label, day)
 
 
 @pytest.mark.django_db(transaction=False)
@@ -192,4 +204,56 @@ def test_demo_rating_follows_another_today_into_another_year():
     today = datetime.date(timezone.localdate().year + 1, 3, 15)
     call_command("load_demo", verbosity=0, today=today)
     _assert_honest(today)
-    assert Round.objects.get(phase=Round.Phase.OPEN).name == f"{today.year}年第二次动态评星"
+    assert Round.objects.get(scope__code=TOWN, phase=Round.Phase.OPEN).name == f"{today.year}年第二次动态评星"
+    _assert_second_town(today)
+
+
+# --- 户部寨镇: a second town whose current round the county can recognise today -----------------------
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+
+from fivestar.rating.services import recognise  # noqa: E402
+from fivestar.rating.services.notice import final_status  # noqa: E402
+
+SECOND = "410928107"
+
+
+def _assert_second_town(today: datetime.date) -> Round:
+    """户部寨镇: last year's annual round recognised in its year; today's interim round has every branch
+    approved by the county, its notice ended yesterday, its one objection dismissed — every date strictly
+    before today and inside the period. Returns the current round."""
+    villages = OrgUnit.objects.filter(parent__code=SECOND, level=Level.VILLAGE)
+    assert villages.count() == 49
+    for username, role in {"hubuzhai": Role.TOWN_ADMIN, "hubuzhai-dudao": Role.SUPERVISOR, "hubuzhaicun": Role.VILLAGE_CADRE}.items():
+        user = authenticate(RequestFactory().post("/login/"), username=username, password="fivestar-demo")
+        assert user is not None and user.role_assignments.filter(role=role, org_unit__path__startswith=f"/41/4109/410928/{SECOND}/").exists(), username
+    assert Person.objects.filter(org_unit__in=villages, position=Position.SECRETARY, user__isnull=False).count() == 49
+    assert set(CollectiveIncome.objects.filter(org_unit__in=villages).values_list("year", flat=True)) == {today.year - 2, today.year - 1}
+
+    rounds = list(Round.objects.filter(scope__code=SECOND).order_by("period_start"))
+    assert [r.name for r in rounds] == [f"{today.year - 1}年度“五星”支部评星", InterimPeriod.containing(today).name]
+    annual, rnd = rounds
+    assert annual.phase == Round.Phase.RECOGNISED
+    assert RoundResult.objects.filter(round=annual).count() == 49
+    for label, day in _round_dates(annual):
+        assert day.year == today.year - 1 and day < today, (label, day)
+
+    period = InterimPeriod.containing(today)
+    assert (rnd.phase, rnd.period_start, rnd.period_end, rnd.previous_id) == (Round.Phase.NOTICE, period.start, period.end, annual.pk)
+    assert not Assessment.objects.filter(round=rnd).exclude(status=final_status(rnd)).exists()
+    assert rnd.notice_end == today - datetime.timedelta(days=1)  # the notice ended yesterday
+    assert rnd.notice_start == rnd.notice_end - datetime.timedelta(days=rnd.notice_days)
+    assert rnd.self_deadline < rnd.town_deadline < rnd.county_deadline < rnd.notice_start
+    for label, day in _round_dates(rnd):
+        if label != "period_end":
+            assert rnd.period_start <= day < today, (label, day)
+    # Each review step was taken by the town's reviewer and the county, after the village submitted.
+    events = AssessmentEvent.objects.filter(assessment__round=rnd)
+    assert set(events.filter(action="approve", level="town").values_list("user__username", flat=True)) == {"hubuzhai-dudao"}
+    assert set(events.filter(action="approve", level="county").values_list("user__username", flat=True)) == {"puyangxian"}
+    assert events.filter(action="submit").count() == 49
+    assert not events.filter(action="submit").exclude(user__person__position=Position.SECRETARY).exists()
+    assert list(Objection.objects.filter(round=rnd).values_list("assessment__org_unit__display_name", "status")) == [
+        ("王新寨村", Objection.Status.DISMISSED)]
+    return rnd

@@ -46,6 +46,7 @@ INTERIM_NAME = "2023年第一次动态评星"
 SEED_YEAR = 2023
 FIVE = ["西辛庄村", "后郑寨村"]
 FOUR = ["庆南村", "常寨村", "东台上村", "张榆林头村", "潘家村", "张贾村", "太平村", "郎寨村"]
+NOTICE_DAYS = 7  # every demo round's public notice (公示) lasts a week
 WITHDRAWN = "太平村"  # a 四星 village that loses 平安法治星 to a veto event
 # The current round: the state each named village is left in; the rest are spread deterministically.
 STATES = {
@@ -59,13 +60,14 @@ STATES = {
 SPREAD = [Status.NOT_STARTED] * 5 + [Status.IN_PROGRESS] * 4 + [Status.SUBMITTED] * 3 + [Status.RETURNED] * 2 + [Status.TOWN_APPROVED] * 2 + [Status.COUNTY_APPROVED] * 1
 
 
-def _photo(text: str, seed: int) -> bytes:
+def _photo(text: str, seed: int, size: tuple[int, int] = (960, 640)) -> bytes:
     rng = random.Random(seed)
-    img = Image.new("RGB", (960, 640), (rng.randint(120, 200), rng.randint(140, 200), rng.randint(120, 180)))
+    width, height = size
+    img = Image.new("RGB", size, (rng.randint(120, 200), rng.randint(140, 200), rng.randint(120, 180)))
     draw = ImageDraw.Draw(img)
     for _ in range(12):
-        x, y = rng.randint(0, 900), rng.randint(0, 600)
-        draw.rectangle([x, y, x + rng.randint(40, 200), y + rng.randint(30, 120)], fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
+        x, y = rng.randint(0, width - 60), rng.randint(0, height - 40)
+        draw.rectangle([x, y, x + rng.randint(40, 200 * width // 960), y + rng.randint(30, 120 * height // 640)], fill=(rng.randint(0, 255), rng.randint(0, 255), rng.randint(0, 255)))
     draw.text((20, 20), text.encode("ascii", "ignore").decode() or "photo", fill=(255, 255, 255))
     out = io.BytesIO()
     img.save(out, "JPEG", quality=70)
@@ -115,7 +117,7 @@ def _target_stars(name: str, framework, rank: int, income_ok: bool, plan: bool =
 
 
 class RatingDemo:
-    def __init__(self, today: datetime.date | None = None):
+    def __init__(self, today: datetime.date | None = None, town_code: str = TOWN_CODE, town_admin: str = "qingzu"):
         User = get_user_model()
         self.today = today or timezone.localdate()
         # "Now" for the story: the real time, or noon of `today` when loading for another day.
@@ -123,9 +125,9 @@ class RatingDemo:
         self.period = InterimPeriod.containing(self.today)
         if self.period.start.year <= SEED_YEAR:
             raise ValueError("演示数据的当前周期应晚于 2023 年。")
-        self.town = OrgUnit.objects.get(code=TOWN_CODE)
+        self.town = OrgUnit.objects.get(code=town_code)
         self.county = self.town.parent
-        self.town_admin = User.objects.get(username="qingzu")
+        self.town_admin = User.objects.get(username=town_admin)
         self.county_admin = User.objects.get(username="puyangxian")
         self.secretary = User.objects.get(username="xixinzhuang")
         self.admin = User.objects.get(username="admin")
@@ -161,13 +163,17 @@ class RatingDemo:
 
     # --- building blocks ---------------------------------------------------------------------------
 
+    def _targets(self, a: Assessment, framework, rank: int, income_ok: bool, plan: bool) -> set[str]:
+        """The stars a branch reaches in a historic round (the seed's, for 庆祖镇)."""
+        return _target_stars(a.org_unit.display_name, framework, rank, income_ok, plan=plan)
+
     def _round(self, name, kind, year, start, end, deadlines, previous=None, indicator_year=None):
         # The indicator year is given, never left to the service's default: that one counts from the real
         # date, and the demo may be loaded as of another day.
         rnd = services.create_round(
             self.town_admin, scope=self.town, name=name, kind=kind, year=year, period_start=start, period_end=end,
             rural_framework=_framework("rural"), community_framework=_framework("community"),
-            self_deadline=deadlines[0], town_deadline=deadlines[1], county_deadline=deadlines[2], notice_days=7, previous=previous,
+            self_deadline=deadlines[0], town_deadline=deadlines[1], county_deadline=deadlines[2], notice_days=NOTICE_DAYS, previous=previous,
             indicator_year=indicator_year or default_indicator_year(end),
         )
         Round.objects.filter(pk=rnd.pk).update(phase=Round.Phase.OPENING, opened_by=self.town_admin)
@@ -191,7 +197,7 @@ class RatingDemo:
                 framework = a.framework.compiled()
                 indicators = indicators_for(a)
                 income_ok = indicators.get("collective_income", 0) >= 50000
-                wanted = _target_stars(a.org_unit.display_name, framework, rank, income_ok, plan=plan)
+                wanted = self._targets(a, framework, rank, income_ok, plan)
                 a.answers = _answers_for(framework, wanted)
                 a.to_confirm = []
                 a.applied_stars = sorted(wanted)

@@ -1,4 +1,5 @@
-"""Load the demo: 濮阳县 from the official division codes, then 庆祖镇 in full detail. Idempotent.
+"""Load the demo: 濮阳县 from the official division codes, 庆祖镇 in full detail, and 户部寨镇 with a round
+ready for 认定 today. Idempotent.
 
 History is dated in its own years; the current rating round is the one of the period containing
 today (`--today YYYY-MM-DD` loads the demo as of another day).
@@ -11,15 +12,16 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
+STEPS = 6
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
 class Command(BaseCommand):
-    help = "加载演示数据（濮阳县行政区划、庆祖镇完整数据、创建标准、集体经济收入、评星记录），可重复运行"
+    help = "加载演示数据（濮阳县行政区划、庆祖镇完整数据、创建标准、集体经济收入、评星记录，以及可当天认定的户部寨镇），可重复运行"
 
     def step(self, n: int, text: str) -> None:
         # `make demo` is silent for over a minute otherwise: say what is happening, step by step.
-        self.stdout.write(f"[{n}/5] {text}…")
+        self.stdout.write(f"[{n}/{STEPS}] {text}…")
         self.stdout.flush()
 
     def add_arguments(self, parser):
@@ -29,6 +31,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from django.core.management import call_command
 
+        from fivestar.demo.hubuzhai import HubuzhaiPeople, HubuzhaiRating
+        from fivestar.demo.hubuzhai import load_income as load_hubuzhai_income
         from fivestar.demo.rating import RatingDemo
         from fivestar.indicators.demo import load_demo_income
         from fivestar.orgs.divisions.importer import apply_import, plan_import
@@ -50,7 +54,18 @@ class Command(BaseCommand):
         made = RatingDemo(today=today).load()
         if made:
             self.stdout.write("已生成评星演示数据：" + "、".join(made) + "（当前周期进行中，其余已认定）。")
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据。"))
+        self.step(6, "生成户部寨镇的人员、账号、集体经济收入和评星记录（当前周期待认定）")
+        second = HubuzhaiPeople()
+        second.load()
+        load_hubuzhai_income(today=today)
+        rating = HubuzhaiRating(today=today)
+        made = rating.load()
+        if made:
+            self.stdout.write("户部寨镇已生成：" + "、".join(made) + "。")
+        if rating.why_early:
+            self.stdout.write(self.style.WARNING(f"户部寨镇：{rating.why_early}。"))
+        self.stdout.write(f"户部寨镇：{rating.stage}")
+        self.stdout.write(self.style.SUCCESS("演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据，户部寨镇的评星可走到认定。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
-        for username, role, where in demo.accounts:
-            self.stdout.write(f"  {username:<12} {role}（{where}）")
+        for username, role, where in demo.accounts + second.accounts:
+            self.stdout.write(f"  {username:<15} {role}（{where}）")
