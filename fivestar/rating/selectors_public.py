@@ -5,7 +5,7 @@ from django.http import Http404
 
 from fivestar.orgs.models import Level, OrgUnit
 
-from .models import Assessment, Round, RoundResult, RoundTownStats, StarHolding, Status
+from .models import Assessment, Round, RoundResult, RoundUnitStats, StarHolding, Status
 from .services.notice import address_hash
 
 RATING_LABELS = {0: "未评星", 1: "一星", 2: "二星", 3: "三星", 4: "四星", 5: "五星"}
@@ -39,12 +39,9 @@ def town_in_round(rnd: Round, code: str) -> OrgUnit:
     return town
 
 
-def town_stats(rnd: Round) -> list[RoundTownStats]:
-    """Per-town counts from the pre-aggregated table, with the number at each rating."""
-    rows = list(RoundTownStats.objects.filter(round=rnd).select_related("town").order_by("town__code"))
-    for row in rows:
-        row.ratings = [(RATING_LABELS[r], row.by_rating.get(str(r), 0)) for r in range(5, 0, -1) if row.by_rating.get(str(r))]
-    return rows
+def scope_row(rnd: Round) -> RoundUnitStats | None:
+    """The kept figures of the whole round (its scope's row)."""
+    return RoundUnitStats.objects.filter(round=rnd, parent__isnull=True).select_related("unit").first()
 
 
 def _star_names(rnd: Round) -> dict[str, list[tuple[str, str]]]:

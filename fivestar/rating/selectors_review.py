@@ -1,16 +1,15 @@
 """Reads for the round and review pages: every list is a fixed number of queries, filtered in SQL."""
 
-from django.db.models import Count, IntegerField, Q, Sum
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
+from django.db.models import Count, Q
 from django.http import Http404
 
 from fivestar.core.roles import Action
 from fivestar.core.scoping import is_global, scope_q, user_grants
 from fivestar.orgs.models import Level, OrgUnit
 
-from .models import Assessment, Round, RoundTownStats, Status
+from .models import Assessment, Round, Status
 from .models.assessment import APPROVED_BY_LEVEL
+from .selectors_stats import round_counts as kept_counts
 from .services.access import LEVEL_ACTION
 from .services.answers import REVIEWABLE_AT
 
@@ -51,20 +50,9 @@ def status_columns(rnd: Round) -> list[Status]:
     return [*BASE_STATUS_COLUMNS, *extra, Status.EXPIRED, *tail]
 
 
-def _status_sums() -> dict:
-    return {
-        status.value: Coalesce(Sum(Cast(KT(f"by_status__{status.value}"), IntegerField())), 0)
-        for status in Status
-    }
-
-
 def round_counts(user, round_ids) -> dict[int, dict]:
-    """Per round: the number of branches by status, summed in SQL over the town rows the user sees."""
-    rows = (
-        RoundTownStats.objects.visible_to(user).filter(round_id__in=list(round_ids)).order_by()
-        .values("round_id").annotate(total_sum=Coalesce(Sum("total"), 0), **_status_sums())
-    )
-    return {row.pop("round_id"): row for row in rows}
+    """Per round: the number of branches the user sees by status, from the kept figures (selectors_stats)."""
+    return kept_counts(user, round_ids)
 
 
 def round_list(user, phase: str = ""):
@@ -72,32 +60,6 @@ def round_list(user, phase: str = ""):
     if phase:
         rounds = rounds.filter(phase=phase)
     return rounds
-
-
-RATING_LABELS = ["五星", "四星", "三星", "二星", "一星", "无星"]
-
-
-def town_table(user, rnd: Round) -> tuple[list[dict], dict]:
-    """One row per town the user sees (RoundTownStats, one query) and the column totals."""
-    columns = status_columns(rnd)
-    stats = RoundTownStats.objects.visible_to(user).filter(round=rnd).select_related("town").order_by("town__path")
-    rows, total, counts, ratings = [], 0, [0] * len(columns), [0] * 6
-    for s in stats:
-        row_counts = [s.by_status.get(c.value, 0) for c in columns]
-        row_ratings = [s.by_rating.get(str(n), 0) for n in range(5, -1, -1)]
-        rows.append({"town": s.town, "total": s.total, "cells": _cells(columns, row_counts), "ratings": _ratings(row_ratings)})
-        total += s.total
-        counts = [a + b for a, b in zip(counts, row_counts)]
-        ratings = [a + b for a, b in zip(ratings, row_ratings)]
-    return rows, {"total": total, "cells": _cells(columns, counts), "ratings": _ratings(ratings)}
-
-
-def _cells(columns, counts):
-    return [{"status": c.value, "label": c.label, "n": n} for c, n in zip(columns, counts)]
-
-
-def _ratings(counts):
-    return [{"label": label, "n": n} for label, n in zip(RATING_LABELS, counts) if n]
 
 
 def towns_with_visible_branches(user, rnd: Round) -> list[dict]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_review, views_review_actions, views_rounds, views_veto
+from . import views_review, views_review_actions, views_round_units, views_rounds, views_veto
 
 urlpatterns = [
     path("", views_rounds.round_list, name="rounds"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("rounds/<int:pk>/open/", views_rounds.round_open, name="round_open"),
     path("rounds/<int:pk>/progress/", views_rounds.round_progress, name="round_progress"),
     path("rounds/<int:pk>/resume/", views_rounds.round_resume, name="round_resume"),
+    path("rounds/<int:pk>/units/<str:code>/", views_round_units.round_unit, name="round_unit"),
     path("rounds/<int:pk>/towns/<str:code>/", views_review.town_review, name="town_review"),
     path("assessments/<int:pk>/review/", views_review.assessment_review, name="assessment_review"),
     path("assessments/<int:pk>/review/stars/<str:code>/", views_review.review_star, name="assessment_review_star"),

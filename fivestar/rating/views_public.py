@@ -12,7 +12,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from fivestar.core.pagination import paginate
+from fivestar.orgs.models import Level
+
 from . import selectors_public as sel
+from . import selectors_stats as stats
 from .forms_results import ObjectionForm
 from .models import Assessment, Round
 from .services import WorkflowError, file_objection
@@ -26,11 +30,39 @@ def _base_context(rnd):
             "recognised": rnd.phase == Round.Phase.RECOGNISED, "not_in_notice_message": NOT_IN_NOTICE}
 
 
+PUBLIC_PAGE_SIZE = 30
+
+
+def _units(request, rnd, current) -> dict:
+    """The drill-down of the notice (province → city → county → town): the current unit's children from the
+    kept figures, a page at a time, or the units below it matching ?q=; a town links to its notice page."""
+    q = (request.GET.get("q") or "").strip()[: stats.SEARCH_MAX]
+    if current is None:
+        source = []
+    elif q:
+        source = stats.search(rnd, [current.unit.path], q)
+    else:
+        source = stats.listing(rnd, current, [current])
+    page = paginate(request, source, per_page=PUBLIC_PAGE_SIZE)
+    return {"current": current, "unit_page": page, "unit_rows": stats.rows_for(page, []), "q": q, "searching": bool(q),
+            "summary": stats.table_row(current.figures(), [], current.unit) if current else None}
+
+
 @require_GET
 def round_page(request, token):
     rnd = sel.round_by_token(token)
-    context = _base_context(rnd)
-    context["towns"] = sel.town_stats(rnd)
+    context = {**_base_context(rnd), **_units(request, rnd, sel.scope_row(rnd))}
+    return render(request, "rating/public/round.html", context)
+
+
+@require_GET
+def unit_page(request, token, code):
+    """One unit of the round (city, county…) on the public notice: its figures and its children's."""
+    rnd = sel.round_by_token(token)
+    unit, row = stats.unit_in_round(rnd, code, None, public=True)
+    if unit.level >= Level.TOWN:
+        return redirect(reverse("public:town", args=[token, unit.code]))
+    context = {**_base_context(rnd), **_units(request, rnd, row), "unit": unit, "trail": stats.trail(rnd, unit, None)[:-1]}
     return render(request, "rating/public/round.html", context)
 
 

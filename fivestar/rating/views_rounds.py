@@ -1,4 +1,4 @@
-"""Round pages: the list, creating a round, its detail with per-town figures, opening with live progress."""
+"""Round pages: the list, creating a round, its detail with the kept figures (a drill-down), opening with live progress."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,8 +16,10 @@ from . import selectors_review as selectors
 from .forms_rounds import RoundForm
 from .models import Round
 from .selectors_opening import missing_indicators
+from .selectors_stats import viewer_rows
 from .services import WorkflowError, create_round, open_round
 from .services.opening import opening_stalled, resume_opening
+from .views_round_units import units_table
 
 PHASE_BADGES = {"draft": "secondary", "opening": "info", "open": "primary", "notice": "warning", "recognised": "success"}
 
@@ -84,17 +86,18 @@ def _progress_context(rnd: Round, user) -> dict:
 def round_detail(request, pk):
     user = request.user
     rnd = selectors.get_round(user, pk)
-    rows, totals = selectors.town_table(user, rnd)
+    # The kept figures of what the user sees: the round's scope, or their own units inside it (a few rows).
+    mine = viewer_rows(user, [rnd.pk]).get(rnd.pk, [])
     can_manage = covers(user, rnd.scope, Action.MANAGE_ROUNDS)
     context = {
         "page_title": rnd.name, "breadcrumbs": _crumbs({"label": rnd.name}), "rnd": rnd,
-        "phase_badge": PHASE_BADGES[rnd.phase], "levels": rnd.levels, "columns": selectors.status_columns(rnd),
-        "town_rows": rows, "totals": totals,
+        "phase_badge": PHASE_BADGES[rnd.phase], "levels": rnd.levels,
+        **units_table(request, rnd, mine[0] if len(mine) == 1 else None, mine),
         "can_manage": can_manage,
         # Before 开启: the villages whose indicator-bound rules would score 0 for lack of data that year.
         "missing_indicators": missing_indicators(rnd) if can_manage and rnd.phase == Round.Phase.DRAFT else [],
-        "my_assessments": selectors.my_assessments(user, rnd) if not rows else [],
-        "partial_towns": selectors.towns_with_visible_branches(user, rnd) if not rows else [],
+        "my_assessments": selectors.my_assessments(user, rnd) if not mine else [],
+        "partial_towns": selectors.towns_with_visible_branches(user, rnd) if not mine else [],
         **_progress_context(rnd, user),
     }
     return render(request, "rating/rounds/detail.html", context)

@@ -47,11 +47,11 @@ def test_town_admin_opens_reviews_approves_one_and_returns_another(live_world, p
     page.get_by_test_id("round-open").click()
     expect(page.get_by_test_id("round-phase")).to_have_text("自评与审核")
     expect(page.get_by_test_id("progress-done")).to_contain_text("共为 3 个支部创建申报")
-    expect(page.get_by_test_id("town-table")).to_contain_text("庆祖镇")
+    expect(page.get_by_test_id("unit-table")).to_contain_text("庆祖镇")
     shot(page, "review-round-detail")
 
     _villages_submit(live_world, rnd)
-    page.get_by_test_id("town-table").get_by_role("link", name="庆祖镇").click()
+    page.get_by_test_id("unit-table").get_by_role("link", name="庆祖镇").click()
     rows = page.get_by_test_id("town-list")
     expect(page.get_by_test_id(f"status-{live_world.village.code}")).to_have_text("已提交")
     expect(page.get_by_test_id(f"status-{live_world.sibling.code}")).to_have_text("已提交")

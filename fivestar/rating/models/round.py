@@ -100,19 +100,3 @@ class Round(models.Model):
     def org_path_for_audit(self) -> str:
         return self.scope.path
 
-
-class RoundTownStats(models.Model):
-    """Pre-aggregated counts per round and town, refreshed from that town's rows on each transition."""
-
-    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="town_stats")
-    town = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
-    by_status = models.JSONField(default=dict)
-    by_rating = models.JSONField(default=dict)
-    total = models.PositiveIntegerField(default=0)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    objects = ScopedQuerySet.as_manager()
-    scope_via = "town__"
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["round", "town"], name="round_town_stats_unique")]

@@ -31,7 +31,7 @@ from fivestar.core.roles import Action
 from ..models import Assessment, AssessmentEvent, Round, Status
 from ..models.assessment import APPROVED_BY_LEVEL, UNFINISHED
 from ..models.round import LEVEL_LABELS
-from ..stats import refresh_town_stats
+from ..stats import refresh_town_stats, refresh_towns
 from . import notifications
 from .access import can_act
 from .errors import WorkflowError
@@ -182,9 +182,7 @@ def _close(rnd: Round, candidates: list[Assessment], user, level: str, reason_of
                 closed_rows.append((a.pk, a.org_unit_id, a.version + 1, reason))
                 towns.add(a.town_id or a.org_unit.parent_id)
         AssessmentEvent.objects.bulk_create(events)
-    for town_id in towns:
-        if town_id:
-            refresh_town_stats(rnd.pk, town_id)
+        refresh_towns(rnd.pk, towns)  # every level's figures, in this transaction
     notifications.closed(rnd, closed_rows)
     return len(closed_rows)
 
@@ -229,6 +227,6 @@ def restore_expired(assessment: Assessment, user, reason: str, until: datetime.d
             rnd.phase = Round.Phase.OPEN
             rnd._history_user = user
             rnd.save()
-    refresh_town_stats(rnd.pk, current.town_id or current.org_unit.parent_id)
+        refresh_town_stats(rnd.pk, current.town_id or current.org_unit.parent_id)
     notifications.restored(current, until)
     return current

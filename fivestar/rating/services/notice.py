@@ -208,6 +208,6 @@ def recognise(rnd: Round, user, today: datetime.date | None = None) -> int:
         rnd.recognised_at = now
         rnd._history_user = user
         rnd.save()
-    refresh_round_stats(rnd.pk)
+        refresh_round_stats(rnd.pk)  # every level's figures, in this transaction
     notifications.recognised(rnd)
     return len(results)

@@ -10,6 +10,7 @@ from fivestar.inbox.services import notify
 from fivestar.orgs.models import Level
 
 from ..models import Assessment, Round, StarHolding, VetoEvent
+from ..stats import refresh_town_stats
 from .errors import WorkflowError
 from .evaluation import evaluate_assessment, indicators_for
 from .recipients import village_users
@@ -63,12 +64,16 @@ def record_veto(village, user, rule_code: str, occurred_on, description: str, ev
             holding._history_user = user
             holding.save()
             withdrawn.append(holding.star_name)
+        moved = []
         for a in Assessment.objects.filter(org_unit=village, round__phase__in=[Round.Phase.OPEN, Round.Phase.NOTICE]).select_related("round", "org_unit", "framework"):
             if rule_code not in a.veto_events and rule_code in a.framework.compiled().rules_by_code:
                 a.veto_events = [*a.veto_events, rule_code]
                 evaluate_assessment(a, indicators_for(a))
                 a.version += 1
                 a.save()
+                moved.append((a.round_id, a.town_id or a.org_unit.parent_id))
+        for round_id, town_id in sorted(set(moved)):  # the rating moved: the round's figures, in this transaction
+            refresh_town_stats(round_id, town_id)
     names = "、".join(withdrawn) if withdrawn else star.name
     notify(village_users(village), Notification.Kind.WITHDRAWN, f"{village.display_name}：{names}被摘除",
            f"因「{rule.text}」（{occurred_on:%Y-%m-%d}）一票否决：{description.strip()}", f"/rating/villages/{village.code}/", village)

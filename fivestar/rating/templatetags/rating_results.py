@@ -7,7 +7,7 @@ from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 from fivestar.core.selectors_history import user_labels
 
-from ..models import Objection, Round, RoundTownStats, StarHolding, VetoEvent
+from ..models import Objection, Round, StarHolding, VetoEvent
 from ..selectors_objections import may_see_objections, objections_for
 from ..selectors_public import rating_label as _rating_label
 
@@ -31,7 +31,6 @@ def notice_actions(context, rnd):
     if in_notice or rnd.phase == Round.Phase.RECOGNISED:
         public_path = reverse("public:round", args=[rnd.public_token])
         data["public_url"] = request.build_absolute_uri(public_path) if request else public_path
-        data["towns"] = [s.town for s in RoundTownStats.objects.filter(round=rnd).select_related("town").order_by("town__code")]
     data["can_see_objections"] = bool(user) and may_see_objections(user)
     if data["can_see_objections"]:
         data["open_objections"] = objections_for(user, rnd).filter(status=Objection.Status.OPEN).count()

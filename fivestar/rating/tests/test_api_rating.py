@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fivestar.api.models import ApiToken
-from fivestar.rating.models import Assessment, Objection, Round, RoundTownStats, StarHolding, Status
+from fivestar.rating.models import Assessment, Objection, Round, RoundUnitStats, StarHolding, Status
 from fivestar.standards.models import FrameworkVersion
 from tests.factories import user_with_role
 
@@ -317,8 +317,8 @@ def test_round_list_detail_and_progress_read_the_town_figures(world, api, opened
     listed = county.get("/rounds", phase="open").json()
     assert listed["count"] == 1 and listed["items"][0]["id"] == opened.pk and listed["items"][0]["total"] == 3
     assert county.get("/rounds", phase="draft").json()["count"] == 0
-    # The counts come from RoundTownStats, never from a sum over the villages per request.
-    RoundTownStats.objects.filter(round=opened).update(by_status={"not_started": 2, "submitted": 7}, total=9)
+    # The counts come from the kept figures (RoundUnitStats), never from a sum over the villages per request.
+    RoundUnitStats.objects.filter(round=opened).update(by_status={"not_started": 2, "submitted": 7}, total=9)
     progress = county.get(f"/rounds/{opened.pk}/progress").json()
     assert progress["total"] == 9 and {c["status"]: c["count"] for c in progress["counts"]}["submitted"] == 7
     detail = county.get(f"/rounds/{opened.pk}").json()

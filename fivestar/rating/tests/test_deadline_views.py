@@ -71,7 +71,7 @@ def test_round_page_closes_overdue_branches_of_the_town_admins_town(world, make_
     page = client.post(f"/rating/rounds/{rnd.pk}/close-overdue/", follow=True).content.decode()
     assert "已截止处理 3 个" in page and '<span data-testid="closed-count">3</span>' in page
     assert Assessment.objects.filter(round=rnd, status=Status.EXPIRED).count() == 3
-    town_row = client.get(f"/rating/rounds/{rnd.pk}/").context["town_rows"][0]
+    town_row = client.get(f"/rating/rounds/{rnd.pk}/").context["unit_rows"][0]
     assert {"status": "expired", "label": "未按期完成", "n": 3} in town_row["cells"]
     # A rerun closes nothing more; a 督导员 (no round management) gets no button and is refused.
     assert "没有逾期未完成的申报" in client.post(f"/rating/rounds/{rnd.pk}/close-overdue/", follow=True).content.decode()

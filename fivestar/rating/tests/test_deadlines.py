@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from fivestar.inbox.models import Notification
-from fivestar.rating.models import Assessment, AssessmentEvent, Round, RoundResult, RoundTownStats, StarHolding, Status
+from fivestar.rating.models import Assessment, AssessmentEvent, Round, RoundResult, RoundUnitStats, StarHolding, Status
 from fivestar.rating.services import WorkflowError, approve, recognise, start_notice, submit
 from fivestar.rating.services.deadlines import close_overdue, restore_expired
 from fivestar.rating.services import notifications
@@ -47,7 +47,7 @@ def test_one_never_submitting_village_no_longer_blocks_notice_and_recognition(wo
     assert a.status == Status.EXPIRED and a.closed_from == Status.NOT_STARTED
     event = AssessmentEvent.objects.get(assessment=a, action=AssessmentEvent.Action.EXPIRE)
     assert event.user is None and event.level == "system" and "村级自评截止" in event.reason
-    assert RoundTownStats.objects.get(round=rnd, town=world.town).by_status.get("expired") == 1
+    assert RoundUnitStats.objects.get(round=rnd, unit=world.town).by_status.get("expired") == 1
 
     rnd = start_notice(rnd, county)
     count = recognise(rnd, county, today=rnd.notice_end)
@@ -57,7 +57,7 @@ def test_one_never_submitting_village_no_longer_blocks_notice_and_recognition(wo
     a.refresh_from_db()
     assert a.status == Status.EXPIRED  # stays 未按期完成; the others are 已认定
     assert Assessment.objects.filter(round=rnd, status=Status.RECOGNISED).count() == 3
-    assert RoundTownStats.objects.get(round=rnd, town=world.town).by_status == {"recognised": 2, "expired": 1}
+    assert RoundUnitStats.objects.get(round=rnd, unit=world.town).by_status == {"recognised": 2, "expired": 1}
 
 
 @pytest.mark.parametrize("outcome, stars, still_held", [("keep", ["paf"], True), ("none", [], False)])

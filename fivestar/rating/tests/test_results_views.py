@@ -65,7 +65,10 @@ def test_start_notice_button_its_error_and_then_the_public_link(world, make_roun
     assert rnd.phase == "notice" and last_message(response).startswith("已发布公示")
     html = panel(rnd, county)
     assert f"http://testserver/public/{rnd.public_token}/" in html and f"/public/{rnd.public_token}/qr.png" in html
-    assert f"/public/{rnd.public_token}/towns/410928103/print/" in html and "认定</button>" in html
+    assert "认定</button>" in html
+    # Each town's notice page and printable notice sit in its row of the round's figures (one level at a time).
+    page = client.get(f"/rating/rounds/{rnd.pk}/").content.decode()
+    assert f"/public/{rnd.public_token}/towns/410928103/print/" in page and f"/public/{rnd.public_token}/towns/410928103/" in page
     assert f'href="/rating/rounds/{rnd.pk}/objections/"' in html
 
 

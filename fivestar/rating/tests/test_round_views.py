@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from fivestar.core.roles import Role
-from fivestar.rating.models import Round, RoundTownStats
+from fivestar.rating.models import Round, RoundUnitStats
 from fivestar.rating.services import create_round
 from tests.factories import user_with_role
 
@@ -125,9 +125,9 @@ def test_create_round_with_extra_levels_then_open_it(world, frameworks, make_rou
     rnd.refresh_from_db()
     assert rnd.phase == "open" and rnd.open_done == rnd.open_total == 4
     response = client.get(f"/rating/rounds/{rnd.pk}/")
-    towns = [row["town"].code for row in response.context["town_rows"]]
+    towns = [row["unit"].code for row in response.context["unit_rows"]]
     assert towns == [world.town.code, world.other_town.code]
-    qingzu = response.context["town_rows"][0]
+    qingzu = response.context["unit_rows"][0]
     assert qingzu["total"] == 3 and {c["label"]: c["n"] for c in qingzu["cells"]}["填报中"] == 3  # carried forward
     page = response.content.decode()
     assert f"/rating/rounds/{rnd.pk}/towns/{world.town.code}/" in page and "市级复核通过" in page
@@ -160,9 +160,9 @@ def test_village_secretary_gets_a_link_to_their_assessment(world, make_round, lo
     rnd = make_round()
     response = login(world.users["village_cadre"]).get(f"/rating/rounds/{rnd.pk}/")
     mine = response.context["my_assessments"]
-    assert [a.org_unit for a in mine] == [world.village] and response.context["town_rows"] == []
+    assert [a.org_unit for a in mine] == [world.village] and response.context["unit_rows"] == []
     assert f"/rating/assessments/{mine[0].pk}/" in response.content.decode()
-    assert RoundTownStats.objects.filter(round=rnd).count() == 2
+    assert RoundUnitStats.objects.filter(round=rnd, level=4).count() == 2
 
 
 @pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fivestar.inbox.models import Notification
-from fivestar.rating.models import Assessment, AssessmentEvent, RoundResult, RoundTownStats, StarHolding, Status
+from fivestar.rating.models import Assessment, AssessmentEvent, RoundResult, RoundUnitStats, StarHolding, Status
 from fivestar.rating.services import (
     ConflictError, WorkflowError, approve, attach, confirm_carried, file_objection, missing_for_submission, recognise,
     record_veto, reopen, resolve_objection, return_for_changes, save_answers, start_notice, store_evidence, submit,
@@ -48,7 +48,7 @@ def test_opening_creates_one_assessment_per_branch(world, make_round):
     assert rnd.phase == "open" and rnd.open_total == rnd.open_done == 4  # 3 in 庆祖镇 + 1 in 八公桥镇
     community = Assessment.objects.get(round=rnd, org_unit=world.community)
     assert community.framework.branch_type == "community"
-    assert RoundTownStats.objects.get(round=rnd, town=world.town).by_status == {"not_started": 3}
+    assert RoundUnitStats.objects.get(round=rnd, unit=world.town).by_status == {"not_started": 3}
 
 
 @pytest.mark.django_db
