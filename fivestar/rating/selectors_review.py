@@ -114,6 +114,16 @@ def town_assessments(user, rnd: Round, town: OrgUnit, status: str = ""):
     return qs, counts
 
 
+def matching_branches(qs, q: str):
+    """A town's branches whose name, pinyin initials or code match `q`."""
+    match = Q(org_unit__display_name__icontains=q) | Q(org_unit__name__icontains=q)
+    if q.isascii() and q.isalpha():
+        match |= Q(org_unit__pinyin__startswith=q.lower())
+    if q.isdigit():
+        match |= Q(org_unit__code__startswith=q)
+    return qs.filter(match)
+
+
 def star_names(rnd: Round) -> dict[int, list[tuple[str, str]]]:
     """Per framework of the round: its stars (code, name) in display order."""
     return {fw.pk: [(s.code, s.name) for s in fw.compiled().stars] for fw in (rnd.rural_framework, rnd.community_framework) if fw is not None}

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from fivestar.core.pagination import paginate
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 from fivestar.standards.engine.text import fmt
@@ -22,6 +23,7 @@ from .services.access import can_act
 from .services.seen import mark_seen
 from .services.snapshot import differences
 
+TOWN_PAGE_SIZE = 50
 STATUS_BADGES = {
     Status.NOT_STARTED: "secondary", Status.IN_PROGRESS: "info", Status.SUBMITTED: "primary", Status.RETURNED: "warning",
     Status.TOWN_APPROVED: "success", Status.COUNTY_APPROVED: "success", Status.CITY_APPROVED: "success",
@@ -48,10 +50,13 @@ def town_review(request, pk, code):
     if status not in Status.values:
         status = ""
     rows, counts = selectors.town_assessments(user, rnd, town, status)
-    rows = seen.with_seen(rows, user)  # 有新动态 since the user's last look, in the list's one query
+    q = (request.GET.get("q") or "").strip()[:40]
+    if q:
+        rows = selectors.matching_branches(rows, q)
+    page = paginate(request, seen.with_seen(rows, user), per_page=TOWN_PAGE_SIZE)  # 有新动态 in the list's one query
     names = selectors.star_names(rnd)
     items = []
-    for a in rows:
+    for a in page:
         level = selectors.level_for(a.status, levels) if rnd.phase == rnd.Phase.OPEN else None
         items.append({
             "a": a, "badge": STATUS_BADGES[a.status], "level": level, "level_label": LEVEL_LABELS.get(level, ""),
@@ -64,7 +69,7 @@ def town_review(request, pk, code):
     ]
     context = {
         "page_title": f"{town.display_name} · {rnd.name}", "breadcrumbs": _round_crumbs(rnd, {"label": town.display_name}),
-        "rnd": rnd, "town": town, "items": items, "tabs": tabs, "status": status, "levels": levels,
+        "rnd": rnd, "town": town, "items": items, "tabs": tabs, "status": status, "levels": levels, "page": page, "q": q,
         "level_labels": [LEVEL_LABELS[lvl] for lvl in levels], "actionable": any(i["level"] for i in items),
     }
     return render(request, "rating/review/town.html", context)
