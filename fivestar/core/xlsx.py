@@ -9,6 +9,10 @@ cell is refused in a few milliseconds and a few kilobytes of memory. Messages qu
 
 Writing: `save_workbook` turns every text cell that a spreadsheet could run as a formula (starting with
 = + - @, a tab or a line break) into plain text, so a village named "=HYPERLINK(…)" comes back as text.
+A large export is written row by row to a write-only workbook (`write_only_workbook`, `append_row`, which
+neutralises each cell as it is written, since a write-only sheet keeps no cells to fix afterwards) and
+saved to a temporary file (`save_to_tempfile`) that a FileResponse streams: memory stays bounded however
+many rows there are.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import io
 import posixpath
 import re
+import tempfile
 import zipfile
 from xml.parsers import expat
 
@@ -338,3 +343,49 @@ def save_workbook(wb) -> bytes:
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def write_only_workbook():
+    """An openpyxl workbook that writes rows as they come (to its own temporary files), for large exports."""
+    from openpyxl import Workbook
+
+    return Workbook(write_only=True)
+
+
+def _neutralise_cell(cell):
+    if cell.data_type == "f" or is_formula_like(cell.value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    return cell
+
+
+def safe_cell(ws, value, **style):
+    """A cell for a write-only sheet (`style`: number_format, font, fill, alignment…), formula-like text kept as text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(ws, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return _neutralise_cell(cell)
+
+
+def append_row(ws, values) -> None:
+    """Append one row to a write-only sheet: the only way our write-only exports add rows (see `neutralise`)."""
+    from openpyxl.cell import Cell
+
+    ws.append([_neutralise_cell(v) if isinstance(v, Cell) else safe_cell(ws, v) if is_formula_like(v) else v
+               for v in values])
+
+
+def save_to_tempfile(wb):
+    """The saved workbook in an anonymous temporary file (gone once closed), rewound, for a FileResponse."""
+    if not wb.write_only:
+        neutralise(wb)
+    out = tempfile.TemporaryFile(prefix="fivestar-export-", suffix=".xlsx")
+    try:
+        wb.save(out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out

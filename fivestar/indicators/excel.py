@@ -4,14 +4,14 @@ No database here: `read_workbook` returns raw rows and file-level problems; `imp
 checks the rows against the user's scope.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from fivestar.core.uploads import UploadRefused, read_upload
-from fivestar.core.xlsx import open_workbook, save_workbook
+from fivestar.core.xlsx import append_row, open_workbook, safe_cell, save_to_tempfile, write_only_workbook
 
 SHEET = "集体经济收入"
 MAX_ROWS = 10000
@@ -84,41 +84,51 @@ class Sheet:
     rows: list[RawRow] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     letters: dict = field(default_factory=dict)
+    skipped: int = 0  # rows with a village but no income, note or other income (a template's untouched rows)
 
 
-def build_template(rows: list[dict], year: int) -> bytes:
-    """A workbook with the header row, one row per given village (values pre-filled), and instructions."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = SHEET
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="FDECEA")
-    for col, (key, header, required, width) in enumerate(COLUMNS, start=1):
-        cell = ws.cell(row=1, column=col, value=header)
-        cell.font, cell.alignment = bold, Alignment(horizontal="center")
-        if required:
-            cell.fill = fill
+def write_template(rows: Iterable[dict], year: int):
+    """The template as a temporary file (rewound; the caller closes it): header row, one row per given
+    village (values pre-filled) and instructions. Rows are written as they come (a write-only workbook),
+    so a province's 52,378 villages take the memory of one row, not of the sheet."""
+    wb = write_only_workbook()
+    ws = wb.create_sheet(SHEET)
+    bold, fill, centre = Font(bold=True), PatternFill("solid", fgColor="FDECEA"), Alignment(horizontal="center")
+    for col, (_, _, _, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
-    for r, data in enumerate(rows, start=2):
-        ws.cell(row=r, column=1, value=data["code"]).number_format = "@"
-        ws.cell(row=r, column=2, value=data.get("name", ""))
-        ws.cell(row=r, column=3, value=data.get("year", year))
-        for col, key in ((4, "operating"), (5, "other")):
-            value = data.get(key)
-            cell = ws.cell(row=r, column=col, value=float(value) if value is not None else None)
-            cell.number_format = "#,##0.00"
-        ws.cell(row=r, column=6, value=data.get("note") or None)
     ws.freeze_panes = "A2"
+    append_row(ws, [safe_cell(ws, header, font=bold, alignment=centre, **({"fill": fill} if required else {}))
+                    for _, header, required, _ in COLUMNS])
+    for data in rows:
+        amounts = [data.get(key) for key in ("operating", "other")]
+        append_row(ws, [
+            safe_cell(ws, data["code"], number_format="@"),
+            data.get("name", ""),
+            data.get("year", year),
+            *(safe_cell(ws, float(value) if value is not None else None, number_format="#,##0.00") for value in amounts),
+            data.get("note") or None,
+        ])
     help_ws = wb.create_sheet("填写说明")
-    for r, line in enumerate(INSTRUCTIONS, start=1):
-        help_ws.cell(row=r, column=1, value=line).font = bold if r == 1 else Font()
     help_ws.column_dimensions["A"].width = 110
-    return save_workbook(wb)
+    for r, line in enumerate(INSTRUCTIONS, start=1):
+        append_row(help_ws, [safe_cell(help_ws, line, font=bold) if r == 1 else line])
+    return save_to_tempfile(wb)
+
+
+def build_template(rows: Iterable[dict], year: int) -> bytes:
+    """`write_template` as bytes (small templates, tests)."""
+    with write_template(rows, year) as fh:
+        return fh.read()
 
 
 def _norm(text) -> str:
     text = "" if text is None else str(text)
     text = text.replace("(", "（").replace(")", "）")
     return "".join(text.split()).replace("*", "")
+
+
+def _blank(value) -> bool:
+    return value is None or value == "" or (isinstance(value, str) and not value.strip())
 
 
 def _header_map(header_cells) -> dict[str, int]:
@@ -154,13 +164,16 @@ def read_workbook(fileobj) -> Sheet:
         sheet.letters = {key: get_column_letter(index + 1) for key, index in columns.items()}
         for number, cells in enumerate(rows, start=2):
             values = {key: (cells[index] if index < len(cells) else None) for key, index in columns.items()}
-            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            if all(_blank(v) for v in values.values()):
+                continue
+            if all(_blank(values.get(key)) for key in ("operating", "other", "note")):
+                sheet.skipped += 1  # a province's template has 52,378 such rows: only filled rows count
                 continue
             if len(sheet.rows) >= MAX_ROWS:
-                sheet.problems.append(Problem(f"数据超过 {MAX_ROWS} 行，请拆分后分批导入。", sheet.name, number))
+                sheet.problems.append(Problem(f"填写了收入的数据超过 {MAX_ROWS} 行，请拆分后分批导入（只填写了代码和名称的行不计）。", sheet.name, number))
                 break
             sheet.rows.append(RawRow(number, values, sheet.letters))
-        if not sheet.rows and not sheet.problems:
+        if not sheet.rows and not sheet.problems and not sheet.skipped:
             sheet.problems.append(Problem("没有可导入的数据行。", sheet.name))
     finally:
         wb.close()

@@ -125,7 +125,8 @@ def import_workbook(user, fileobj) -> ImportOutcome:
     outcome = ImportOutcome(sheet=sheet.name, problems=list(sheet.problems))
     if outcome.problems:
         return outcome
-    clean, problems, outcome.skipped = check_rows(user, sheet.name, sheet.rows)
+    clean, problems, skipped = check_rows(user, sheet.name, sheet.rows)
+    outcome.skipped = sheet.skipped + skipped
     if problems:
         outcome.problems = problems
         return outcome

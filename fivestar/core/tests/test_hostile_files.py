@@ -224,7 +224,7 @@ def test_income_template_keeps_a_hostile_village_name_as_text_and_it_imports_bac
     world.village.save()
     CollectiveIncome.objects.create(org_unit=world.village, year=2023, operating_income=Decimal(1200), note="+86 联系")
     client = login(world.users[Role.TOWN_ADMIN])
-    content = client.get("/indicators/import/template.xlsx?year=2023").content
+    content = client.get("/indicators/import/template.xlsx?year=2023").getvalue()  # a streamed file
     wb = _no_formulas(content)
     values = [c.value for row in wb["集体经济收入"].iter_rows() for c in row]
     assert HOSTILE in values and "+86 联系" in values

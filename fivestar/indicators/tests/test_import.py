@@ -69,7 +69,7 @@ def test_template_lists_the_villages_the_user_may_record_with_their_values(world
     response = login(world.users[Role.VILLAGE_CADRE]).get("/indicators/import/template.xlsx?year=2023")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    ws = load_workbook(io.BytesIO(response.content))["集体经济收入"]
+    ws = load_workbook(io.BytesIO(response.getvalue()))["集体经济收入"]  # a streamed file
     rows = list(ws.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
     assert rows[1:] == [("410928103205", "西辛庄村", 2023, 1200, 0, "旧")]
@@ -78,7 +78,7 @@ def test_template_lists_the_villages_the_user_may_record_with_their_values(world
 def test_the_downloaded_template_imports_back_unchanged(world, login):
     CollectiveIncome.objects.create(org_unit=world.village, year=2023, operating_income=Decimal(1200))
     client = login(world.users[Role.TOWN_ADMIN])
-    content = client.get("/indicators/import/template.xlsx?year=2023").content
+    content = client.get("/indicators/import/template.xlsx?year=2023").getvalue()  # a streamed file
     outcome = import_workbook(world.users[Role.TOWN_ADMIN], io.BytesIO(content))
     assert outcome.ok and outcome.counts["unchanged"] == 1 and outcome.skipped == 2
 
