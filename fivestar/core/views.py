@@ -27,30 +27,36 @@ def home(request):
         return _village_home(request)
     assignments = menu.assignments(user)
     units = OrgUnit.objects.visible_to(user)
-    village_stats = units.filter(level=Level.VILLAGE).aggregate(
-        total=Count("id"),
-        community=Count("id", filter=Q(branch_type="community")),
-        lead=Count("id", filter=Q(category="lead")),
-        sprint=Count("id", filter=Q(category="sprint")),
-        improve=Count("id", filter=Q(category="improve")),
-        base=Count("id", filter=Q(category="base")),
-    )
     roles = {ra.role for ra in assignments}
     my_villages = []
     if roles & {Role.VILLAGE_CADRE, Role.VILLAGE_LIAISON, Role.AREA_LEADER}:
         my_villages = list(units.filter(level=Level.VILLAGE).select_related("area")[:60])
-    towns = []
-    if is_global(user) or roles & {Role.COUNTY_ADMIN, Role.SYSADMIN, Role.OBSERVER, Role.SUPERVISOR, Role.TOWN_ADMIN}:
-        towns = list(
-            units.filter(level=Level.TOWN)
-            .annotate(villages=Count("children", filter=Q(children__level=Level.VILLAGE)))
-            .order_by("path")[:60]
+    wide = is_global(user) or any(ra.org_unit.level <= Level.COUNTY for ra in assignments if not ra.area_id)
+    kept = _kept_overview(user) if wide else None
+    village_stats, towns, people_count = None, [], None
+    if kept is None and not (is_global(user) or any(ra.org_unit.level < Level.COUNTY for ra in assignments if not ra.area_id)):
+        # A town (or a county before its first round): live counts over at most a county's villages.
+        village_stats = units.filter(level=Level.VILLAGE).aggregate(
+            total=Count("id"),
+            community=Count("id", filter=Q(branch_type="community")),
+            lead=Count("id", filter=Q(category="lead")),
+            sprint=Count("id", filter=Q(category="sprint")),
+            improve=Count("id", filter=Q(category="improve")),
+            base=Count("id", filter=Q(category="base")),
         )
+        people_count = Person.objects.visible_to(user).count()
+        if is_global(user) or roles & {Role.COUNTY_ADMIN, Role.SYSADMIN, Role.OBSERVER, Role.SUPERVISOR, Role.TOWN_ADMIN}:
+            towns = list(
+                units.filter(level=Level.TOWN)
+                .annotate(villages=Count("children", filter=Q(children__level=Level.VILLAGE)))
+                .order_by("path")[:60]
+            )
     context = {
         "page_title": "首页",
         "assignments": assignments,
         "village_stats": village_stats,
-        "people_count": Person.objects.visible_to(user).count(),
+        "kept": kept, "wide": wide,
+        "people_count": people_count,
         "my_villages": my_villages,
         "towns": towns,
         "recent": selectors_history.recent(user),
@@ -58,6 +64,30 @@ def home(request):
         "can_self_assess": bool(user_grants(user, Action.SELF_ASSESS)),
     }
     return render(request, "core/home.html", context)
+
+
+def _kept_overview(user) -> dict | None:
+    """A county's, city's or province's home: the kept figures of the latest period's rounds over the user's units
+    (rating/selectors_stats.py), and the next level down; never a count over towns or villages per request."""
+    from fivestar.rating import selectors_stats
+
+    rows = selectors_stats.home_rows(user)
+    if not rows:
+        return None
+    figures = selectors_stats.sum_rows(rows)
+    by_status = figures["by_status"]
+    submitted = sum(n for status, n in by_status.items() if status not in ("not_started", "in_progress", "returned", "expired"))
+    approved = sum(by_status.get(s, 0) for s in ("county_approved", "city_approved", "province_approved", "recognised"))
+    if len(rows) == 1:
+        below = list(selectors_stats.children(rows[0].round, rows[0].unit_id)[:60]) if rows[0].level < Level.TOWN else rows
+    else:
+        below = rows
+    return {
+        "rows": rows, "rounds": sorted({r.round for r in rows}, key=lambda r: r.pk), "total": figures["total"],
+        "community": figures["community"], "categories": [figures["by_category"].get(k, 0) for k in selectors_stats.CATEGORY_KEYS],
+        "submitted": submitted, "approved": approved, "expired": by_status.get("expired", 0),
+        "below": [{"row": r, "unit": r.unit, "total": r.total, "submitted": sum(n for st, n in r.by_status.items() if st not in ("not_started", "in_progress", "returned", "expired"))} for r in below],
+    }
 
 
 def _village_home(request):

@@ -43,7 +43,7 @@ def viewer_rows(user, round_ids) -> dict[int, list[RoundUnitStats]]:
         q = Q(unit__path__in=top)
         for path in top:
             q |= Q(parent__isnull=True, unit__path__startswith=path)
-    rows = RoundUnitStats.objects.filter(q, round_id__in=round_ids).select_related("unit").order_by("unit__path")
+    rows = RoundUnitStats.objects.filter(q, round_id__in=round_ids).select_related("unit", "round").order_by("unit__path")
     out: dict[int, list[RoundUnitStats]] = {}
     for row in rows:
         out.setdefault(row.round_id, []).append(row)
@@ -140,13 +140,26 @@ def trail(rnd: Round, unit: OrgUnit, top: list[str] | None) -> list[OrgUnit]:
     return list(OrgUnit.objects.filter(path__in=paths).order_by("level"))
 
 
-def latest_rows_for(units: list[OrgUnit]) -> dict[int, RoundUnitStats]:
-    """Per unit: its row in the latest round that has one (opened, in notice or recognised), one query per unit
-    at most a handful of units (a user's own)."""
-    out = {}
-    for unit in units:
-        row = (RoundUnitStats.objects.filter(unit=unit).exclude(round__phase__in=[Round.Phase.DRAFT, Round.Phase.OPENING])
-               .select_related("round").order_by("-round__period_start", "-round_id").first())
-        if row is not None:
-            out[unit.pk] = row
-    return out
+def home_rows(user) -> list[RoundUnitStats]:
+    """For a home page above town level: the kept rows of the latest period's rounds over the user's units (the
+    scope's row of a round inside them, or their own units' rows in a round covering them), a row nested in
+    another one of the same period dropped. A handful of rows: never a sum over towns or villages."""
+    top = top_paths(user)
+    if top == []:
+        return []
+    q = Q()
+    if top is not None:
+        q = Q(pk__in=[])
+        for path in top:
+            q |= Q(scope__path__startswith=path) | Q(scope__path__in=OrgUnit.paths_above(path))
+    rounds = Round.objects.filter(q).exclude(phase__in=[Round.Phase.DRAFT, Round.Phase.OPENING])
+    latest = rounds.order_by("-period_start").values_list("period_start", flat=True).first()
+    if latest is None:
+        return []
+    found = [row for rows in viewer_rows(user, rounds.filter(period_start=latest).values_list("pk", flat=True)).values() for row in rows]
+    found.sort(key=lambda r: (len(r.unit.path), -r.round_id))
+    kept: list[RoundUnitStats] = []
+    for row in found:
+        if not any(row.unit.path.startswith(k.unit.path) for k in kept):
+            kept.append(row)
+    return kept
