@@ -153,6 +153,7 @@ class HubuzhaiRating(RatingDemo):
         # Why the current round stops before it is ready for 认定, when it does (printed by load_demo).
         self.why_early = ""
         self.stage = ""
+        self.ready = False
 
     def _targets(self, a: Assessment, framework, rank: int, income_ok: bool, plan: bool) -> set[str]:
         income_star = next((s.code for s in framework.stars if any(r.indicator for r in s.rules)), "")
@@ -182,6 +183,7 @@ class HubuzhaiRating(RatingDemo):
                 current = self._current(annual)
                 made.append(current.name)
             self.stage = describe(current, self.today)
+            self.ready = ready_for_recognition(current, self.today)
         return made
 
     # --- the current round ------------------------------------------------------------------------
@@ -244,25 +246,30 @@ class HubuzhaiRating(RatingDemo):
         return rnd
 
     def _village_work(self, a: Assessment, seed: int) -> Assessment:
-        """Confirm what is carried forward, add photos, (户部寨村) make good last year's failed rule, submit."""
+        """Confirm what is carried forward, (户部寨村) make good last year's failed rule, add photos, submit
+        the stars the branch reaches."""
         actor = self._actor(a)
         a = services.confirm_carried(a, actor, list(a.to_confirm))
-        a = self._photos(a, actor, seed)
+        framework = a.framework.compiled()
         if a.org_unit.display_name == FEATURED:
-            framework = a.framework.compiled()
             wanted = _answers_for(framework, {s.code for s in framework.stars})
             changed = {code: value for code, value in wanted.items() if a.answers.get(code) != value}
             a = services.save_answers(a, actor, "village", values=changed, expected_version=a.version)
-        return services.submit(a, actor, list(a.awarded) or [a.framework.compiled().stars[-1].code])
+        applied = list(a.awarded) or [framework.stars[-1].code]
+        a = self._photos(a, actor, seed, framework, applied)
+        return services.submit(a, actor, applied)
 
-    def _photos(self, a: Assessment, actor, seed: int) -> Assessment:
-        """Three small photos per branch (meeting, site, ledger), each attached to every rule asking for evidence."""
-        framework = a.framework.compiled()
-        needing = [r.code for r in framework.rules_by_code.values() if r.evidence and r.evidence.min_count]
-        for k, (label, kind) in enumerate([("meeting", "photo"), ("site", "photo"), ("ledger", "ledger")]):
+    def _photos(self, a: Assessment, actor, seed: int, framework, applied: list[str]) -> Assessment:
+        """Small photos for the rules of the stars applied for that ask for evidence: a meeting and a site photo
+        for each, a ledger for the few asking for three items."""
+        rules = [r for code in applied for r in framework.stars_by_code[code].rules if r.evidence and r.evidence.min_count]
+        for k, (label, kind, least) in enumerate([("meeting", "photo", 1), ("site", "photo", 2), ("ledger", "ledger", 3)]):
+            codes = [r.code for r in rules if r.evidence.min_count >= least]
+            if not codes:
+                continue
             name = f"{a.org_unit.display_name}-{['会议', '现场', '台账'][k]}.jpg"
-            item = services.store_evidence(a.org_unit, actor, SimpleUploadedFile(name, _photo(label, seed * 10 + k, size=(480, 320)), "image/jpeg"), kind)
-            a = services.attach(a, actor, item, needing)
+            upload = SimpleUploadedFile(name, _photo(label, seed * 10 + k, size=(480, 320)), "image/jpeg")
+            a = services.attach(a, actor, services.store_evidence(a.org_unit, actor, upload, kind), codes)
         return a
 
     def _objection(self, rnd: Round, days: dict[str, datetime.date]):
@@ -279,13 +286,19 @@ class HubuzhaiRating(RatingDemo):
             services.resolve_objection(filed, self.county_admin, upheld=False, resolution=resolution)
 
 
+def ready_for_recognition(rnd: Round, today: datetime.date) -> bool:
+    """What recognise() asks of the day: in notice, the notice period over, no objection open."""
+    return (rnd.phase == Round.Phase.NOTICE and today >= rnd.notice_end
+            and not Objection.objects.filter(round=rnd, status=Objection.Status.OPEN).exists())
+
+
 def describe(rnd: Round, today: datetime.date) -> str:
     """Where the current round stands, in words, for load_demo's summary."""
     if rnd.phase == Round.Phase.RECOGNISED:
         return f"{rnd.name}已于 {timezone.localdate(rnd.recognised_at):%Y-%m-%d} 认定。"
     if rnd.phase == Round.Phase.NOTICE:
         open_objections = Objection.objects.filter(round=rnd, status=Objection.Status.OPEN).count()
-        if today >= rnd.notice_end and not open_objections:
+        if ready_for_recognition(rnd, today):
             return (f"{rnd.name}已于 {rnd.notice_start:%Y-%m-%d} 发布公示，公示期至 {rnd.notice_end:%Y-%m-%d} 已满，异议已处理："
                     f"县级管理员今天可在该周期页面点“认定”。")
         why = f"公示期至 {rnd.notice_end:%Y-%m-%d} 结束" if today < rnd.notice_end else f"还有 {open_objections} 条异议未处理"

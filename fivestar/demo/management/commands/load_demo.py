@@ -65,7 +65,8 @@ class Command(BaseCommand):
         if rating.why_early:
             self.stdout.write(self.style.WARNING(f"户部寨镇：{rating.why_early}。"))
         self.stdout.write(f"户部寨镇：{rating.stage}")
-        self.stdout.write(self.style.SUCCESS("演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据，户部寨镇的评星可走到认定。"))
+        ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
+        self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, where in demo.accounts + second.accounts:
             self.stdout.write(f"  {username:<15} {role}（{where}）")
