@@ -117,7 +117,7 @@ def town_assessments(user, rnd: Round, town: OrgUnit, status: str = ""):
 def matching_branches(qs, q: str):
     """A town's branches whose name, pinyin initials or code match `q`."""
     match = Q(org_unit__display_name__icontains=q) | Q(org_unit__name__icontains=q)
-    if q.isascii() and q.isalpha():
+    if q.isascii() and q.isalnum() and not q.isdigit():
         match |= Q(org_unit__pinyin__startswith=q.lower())
     if q.isdigit():
         match |= Q(org_unit__code__startswith=q)

@@ -112,7 +112,7 @@ def search(rnd: Round, under: list[str], q: str):
     """Units below `under` (paths) whose name, pinyin initials or code match `q`, shallowest first."""
     q = q.strip()[:SEARCH_MAX]
     match = Q(unit__display_name__icontains=q) | Q(unit__name__icontains=q)
-    if q.isascii() and q.isalpha():
+    if q.isascii() and q.isalnum() and not q.isdigit():
         match |= Q(unit__pinyin__startswith=q.lower())
     if q.isdigit():
         match |= Q(unit__code__startswith=q)
