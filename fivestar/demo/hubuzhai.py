@@ -1,5 +1,4 @@
-"""户部寨镇, a second town of 濮阳县 (庆祖镇's neighbour on the 106 road), whose current round can be
-recognised today.
+"""户部寨镇, a second town of 濮阳县 (a neighbour of 庆祖镇), whose current round can be recognised today.
 
 庆祖镇's current round is under way with its deadlines ahead, so in that town nobody reaches 认定 in the
 demo. 户部寨镇 is one step further: in the interim round of the period containing today every branch
