@@ -135,7 +135,7 @@ def _fill(request, assessment_id: int, values: dict, notes: dict, not_applicable
         if exc.details:  # the engine's check of the values (not_applicable without a reason…)
             return invalid([{"field": d.split("：", 1)[0], "message": d.split("：", 1)[-1], "type": "value_error"} for d in exc.details], exc.message)
         return refused(exc)
-    return Status(200, fresh_out(request.user, a.pk))
+    return Status(200, fresh_out(request.user, a.pk, a))  # the evaluation the save ran, not a second one
 
 
 @router.post("/assessments/{int:assessment_id}/answers", response=FILL_RESPONSES, summary="保存自评填报（多条细则）",
@@ -180,7 +180,7 @@ def confirm(request, assessment_id: int, payload: ConfirmIn):
         a = confirm_carried(a, request.user, list(dict.fromkeys(payload.rules)))
     except WorkflowError as exc:
         return refused(exc)
-    return Status(200, fresh_out(request.user, a.pk))
+    return Status(200, fresh_out(request.user, a.pk, a))
 
 
 class SubmitIn(Schema):

@@ -196,11 +196,12 @@ def _evidence_out(items) -> list[dict]:
             for e in sorted(items, key=lambda e: e.uploaded_at, reverse=True)]
 
 
-def assessment_out(a, user) -> dict:
-    """Everything the API shows of one assessment: a fixed number of queries (indicators, evidence)."""
+def assessment_out(a, user, evaluation=None, indicators: dict | None = None) -> dict:
+    """Everything the API shows of one assessment: a fixed number of queries (indicators, evidence). After a
+    write, the evaluation the write ran (and the indicators it read) are given, so nothing is scored again."""
     framework = a.framework.compiled()
-    indicators = indicators_for(a)
-    lv = village.live(a, framework, indicators)  # in memory: never saved here
+    indicators = indicators_for(a) if indicators is None else indicators
+    lv = village.live(a, framework, indicators, evaluation)  # in memory: never saved here
     can_fill, why = village.editability(user, a)
     evaluation = lv.evaluation
     return {
@@ -226,9 +227,14 @@ def assessment_out(a, user) -> dict:
     }
 
 
-def fresh_out(user, assessment_id: int) -> dict:
-    """The assessment re-read after a write (the scoped lookup again, so the answer is what the user sees)."""
-    return assessment_out(visible_assessment(user, assessment_id), user)
+def fresh_out(user, assessment_id: int, written=None) -> dict:
+    """The assessment re-read after a write (the scoped lookup again, so the answer is what the user sees).
+    `written`: the assessment the write returned; while nobody has written since (same version), its evaluation
+    is the one shown (the write evaluated once; it is not run again)."""
+    a = visible_assessment(user, assessment_id)
+    if written is not None and getattr(written, "evaluation", None) is not None and written.version == a.version:
+        return assessment_out(a, user, written.evaluation, written.indicator_values)
+    return assessment_out(a, user)
 
 
 # ---- what blocks a submission ----------------------------------------------------------------------------

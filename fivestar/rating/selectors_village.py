@@ -42,7 +42,8 @@ def my_assessments(user):
 
 
 def get_assessment(user, pk: int) -> Assessment:
-    a = Assessment.objects.visible_to(user).select_related("round", "org_unit", "org_unit__parent", "framework", "updated_by").filter(pk=pk).first()
+    a = (Assessment.objects.visible_to(user).select_related("round", "org_unit", "org_unit__parent", "framework", "updated_by")
+         .defer("framework__data").filter(pk=pk).first())  # the framework as compiled once per process, not its JSON
     if a is None:
         raise Http404("申报不存在或不在您的管辖范围内")
     return a
@@ -234,8 +235,11 @@ class Live:
         return "、".join(s.name for s in self.evaluation.stars if s.awarded) or "暂无"
 
 
-def live(a: Assessment, framework, indicators: dict) -> Live:
-    evaluation = evaluate_assessment(a, indicators, framework=framework)  # in memory only: never saved here
+def live(a: Assessment, framework, indicators: dict, evaluation=None) -> Live:
+    """The evaluation (given when the caller has just run it, else run here in memory: never saved) with the
+    gap list and progress per star."""
+    if evaluation is None:
+        evaluation = evaluate_assessment(a, indicators, framework=framework)
     values = {c: v for c, v in a.effective_answers(a.round.levels).items() if c in framework.rules_by_code and v is not None}
     na = [c for c in a.not_applicable if c in framework.rules_by_code]
     veto = [c for c in a.veto_events if c in framework.rules_by_code]
@@ -360,6 +364,16 @@ def standing(a: Assessment, framework, indicators: dict) -> Standing:
         stars.append(StarStanding(star.code, star.name, stored["score"], stored["max"], stored["pass_mark"], stored["awarded"],
                                   done, pending, empty, len(star.rules), carried))
     return Standing(a.rating, stars)
+
+
+def changed_stars(before: Assessment, after: Standing, framework, indicators: dict) -> list[str]:
+    """The stars whose header (score, pass, filled, waiting for confirmation) differs between the assessment as
+    it was read before a write and `after`: what a save's answer re-renders. Every star when `before` holds no
+    stored evaluation (it is never evaluated here)."""
+    if any(star.code not in (before.star_scores or {}) for star in framework.stars):
+        return [s.code for s in after.stars]
+    old = standing(before, framework, indicators)
+    return [new.code for new, was in zip(after.stars, old.stars) if new != was]
 
 
 def star_rules(a: Assessment, framework, star, indicators: dict, evidence: dict | None = None) -> list[dict]:

@@ -50,15 +50,12 @@ def assessment_page(request, pk):
     return _page(request, sel.get_assessment(request.user, pk))
 
 
-def _live_parts(a, framework, indicators, request=None):
-    """What every write re-renders out of band: the version, the live summary, the progress bars (from the
-    evaluation the write stored), and the gap list only while the page has it open."""
+def _live_parts(a, framework, indicators):
+    """What a write that may move anything (confirming, a refused submission) re-renders out of band: the
+    version, the summary's figures, the star bar and every star's header, from the evaluation the write stored.
+    Never the gap list: the page fetches it again while it is open."""
     lv = sel.standing(a, framework, indicators)
-    context = {"a": a, "framework": framework, "live": lv, "default_stars": lv.awarded_codes, "oob": True}
-    if request is not None and request.POST.get("fs_gaps"):
-        context["report"] = sel.live(a, framework, indicators).report
-        context["gaps_oob"] = True
-    return context
+    return {"a": a, "framework": framework, "live": lv, "default_stars": lv.awarded_codes, "oob": True}
 
 
 def _star(framework, code):
@@ -104,19 +101,25 @@ def gap_list(request, pk):
 
 @login_required
 @require_POST
-@gzip_page  # the live summary and gap list ride along with every save
+@gzip_page
 def save_rule(request, pk, code):
-    a = sel.get_assessment(request.user, pk)
+    """One rule saved from its form. The engine runs once, in the service, which stores the evaluation; the
+    answer is the rule's state and, out of band, the version and only what the save moved: the header of each
+    star whose figures changed, the star bar and the summary's figures, the earned stars when they changed, and
+    a carried rule's confirm buttons. When the page showed an older version (someone else saved meanwhile)
+    every star's header comes along. The gap list is never computed here (the page fetches it while open)."""
+    before = a = sel.get_assessment(request.user, pk)
     framework = a.framework.compiled()
     rule = framework.rules_by_code.get(code)
     if rule is None:
         raise Http404("没有该细则")
     form = parse_rule(a, rule, request.POST)
+    shown = parse_version(request.POST)  # the version the page holds
     conflict = []
     if not form.errors and form.changes_anything:
         try:
             a = save_answers(a, request.user, "village", values=form.values, notes=form.notes, not_applicable=form.not_applicable,
-                             cleared_na=form.cleared_na, expected_version=parse_version(request.POST))
+                             cleared_na=form.cleared_na, expected_version=shown)
         except ConflictError as exc:
             form.errors.append(exc.message)
             others = [c for c in exc.changes if c["by"] != request.user.username]
@@ -124,13 +127,25 @@ def save_rule(request, pk, code):
             a = sel.get_assessment(request.user, pk)  # the current state, so the next save can go through
         except WorkflowError as exc:
             form.errors.extend(plain_details(exc.details) or [exc.message])
-    indicators = indicators_for(a)
-    context = _live_parts(a, framework, indicators, request)
-    points = sel.rule_points(a, rule, a.effective_answers(a.round.levels), indicators)
-    view = sel.rule_view(a, rule, {rule.code: points}, indicators, {}, sel.rule_comments(a))
+    saved = hasattr(a, "evaluation")  # the service wrote and evaluated
+    page_current = shown == (before.version if saved else a.version)
+    indicators = getattr(a, "indicator_values", None)
+    if indicators is None and (rule.indicator or not page_current):
+        indicators = indicators_for(a)
+    context = {"a": a, "framework": framework, "oob": True, "can_edit": sel.editability(request.user, a)[0]}
+    if saved or not page_current:
+        lv = sel.standing(a, framework, indicators)
+        changed = set(sel.changed_stars(before, lv, framework, indicators) if page_current else [s.code for s in lv.stars])
+        context.update(live=lv, default_stars=lv.awarded_codes, changed=[s for s in lv.stars if s.code in changed],
+                       earned_changed=not page_current or lv.awarded_codes != list(before.awarded))
+        if rule.code in before.to_confirm:  # its standard's "本项沿用全部确认（N 条）" counts one less
+            sd = next(d for d in framework.stars_by_code[rule.star_code].standards if d.code == rule.standard_code)
+            context["confirm_std"] = {"standard": sd, "carried": [r.code for r in sd.rules if r.code in a.to_confirm]}
+    values = a.effective_answers(a.round.levels)
+    view = sel.rule_view(a, rule, {rule.code: sel.rule_points(a, rule, values, indicators or {})}, indicators or {}, {}, sel.rule_comments(a))
     view.raw, view.na, view.na_reason, view.note = form.raw, form.na, form.na_reason, form.note
     view.errors, view.conflict, view.saved = form.errors, conflict, not form.errors
-    context.update(r=view, can_edit=sel.editability(request.user, a)[0])
+    context["r"] = view
     return render(request, T + "_rule_saved.html", context)
 
 
@@ -151,8 +166,10 @@ def confirm(request, pk):
     if not _is_htmx(request):
         (messages.error if error else messages.success)(request, error or done)
         return redirect("rating:assessment", pk=a.pk)
-    indicators = indicators_for(a)
-    context = _live_parts(a, framework, indicators, request)
+    indicators = getattr(a, "indicator_values", None)
+    if indicators is None:
+        indicators = indicators_for(a)
+    context = _live_parts(a, framework, indicators)
     context.update(error=error, can_edit=True, confirmed_message=done)
     if star is not None:
         context.update(star=star, standards=sel.star_rules(a, framework, star, indicators), star_progress=context["live"].star(star.code))

@@ -89,13 +89,17 @@ def save_answers(assessment: Assessment, user, level: str, *, values: dict | Non
       (rule code → the value it expects to replace, as `current_value` gives it), otherwise it is refused.
       Rules no reviewer has changed yet replace the village's submitted value, which is what review is for.
     - `expected_values`, when given, is always compared with what the rule holds now; a mismatch conflicts.
+
+    The engine runs once per save that changes anything; the assessment returned carries that evaluation and
+    the indicators it read (`evaluation`, `indicator_values`), so the caller never scores it again.
     """
     values, notes, not_applicable, cleared_na = values or {}, notes or {}, not_applicable or {}, cleared_na or []
     if not can_act(user, assessment, level):
         raise WorkflowError("您无权在此环节修改该申报。")
     framework = assessment.framework.compiled()
     with transaction.atomic():
-        current = Assessment.objects.select_for_update().select_related("round", "org_unit", "framework").get(pk=assessment.pk)
+        current = (Assessment.objects.select_for_update().select_related("round", "org_unit", "framework")
+                   .defer("framework__data").get(pk=assessment.pk))  # compiled above: its JSON is not read again
         _check_editable(current, level)
         codes = _sent_codes(values, notes, not_applicable, cleared_na)
         _check_higher_levels(current, level, _sent_codes(values, {}, not_applicable, cleared_na))
@@ -113,7 +117,8 @@ def save_answers(assessment: Assessment, user, level: str, *, values: dict | Non
             return current
         if level == "village" and current.status == Status.NOT_STARTED:
             current.status = Status.IN_PROGRESS
-        evaluate_assessment(current, indicators_for(current), framework=framework)
+        indicators = indicators_for(current)
+        evaluation = evaluate_assessment(current, indicators, framework=framework)
         refresh_modified_flag(current)
         current.version += 1
         current.rule_versions = {**current.rule_versions, **{c: current.version for c in changed}}
@@ -121,6 +126,7 @@ def save_answers(assessment: Assessment, user, level: str, *, values: dict | Non
         current.save()
         AssessmentEvent.objects.bulk_create(events)
         refresh_town_stats(current.round_id, current.org_unit.parent_id)
+    current.evaluation, current.indicator_values = evaluation, indicators  # for the caller's answer (not saved)
     return current
 
 
@@ -174,9 +180,11 @@ def confirm_carried(assessment: Assessment, user, codes: list[str]) -> Assessmen
         if not confirmed:
             return current
         current.to_confirm = [c for c in current.to_confirm if c not in confirmed]
-        evaluate_assessment(current, indicators_for(current))  # confirmed rules now count as done
+        indicators = indicators_for(current)
+        evaluation = evaluate_assessment(current, indicators)  # confirmed rules now count as done
         current.version += 1
         current.updated_by = user
         current.save(update_fields=["to_confirm", "progress_done", "progress_total", "version", "updated_by", "updated_at"])
         AssessmentEvent.objects.bulk_create([AssessmentEvent(assessment=current, user=user, level="village", action=AssessmentEvent.Action.CONFIRM, rule_code=c) for c in confirmed])
+    current.evaluation, current.indicator_values = evaluation, indicators  # as save_answers
     return current

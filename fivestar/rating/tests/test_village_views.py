@@ -94,7 +94,8 @@ def test_each_rule_kind_saves_and_re_renders_the_rule_and_the_live_parts(world, 
     assert saved.version == a.version + 1
     assert body.startswith(f'<div id="st-{code}"') and "已保存" in body and shown in body
     assert f'id="fs-version" name="version" value="{saved.version}" data-testid="version" hx-swap-oob="true"' in body
-    assert 'id="fs-summary" data-testid="live-summary" hx-swap-oob="true"' in body
+    assert 'id="fs-summary-head" hx-swap-oob="true"' in body and 'id="sum-zbgy" data-testid="live-star-zbgy"' in body
+    assert 'id="fs-live" data-testid="live-bar" hx-swap-oob="true"' in body
     assert re.search(r'data-testid="progress-text-zbgy">已填 1/\d+<', body)
 
 

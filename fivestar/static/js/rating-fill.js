@@ -65,9 +65,17 @@ window.fsRuleText = function (code) {
       el.textContent = '加载失败，点此重试';
     }
   });
-  // While the gap list is open, every save brings the new gap list along (otherwise it is computed when opened).
-  document.addEventListener('htmx:configRequest', function (e) {
-    if (e.detail.verb === 'post' && document.querySelector('#fs-gaps[open]')) e.detail.parameters.fs_gaps = '1';
+  // The gap list is computed when opened; while it stays open, it is fetched again once the saves have
+  // settled (a save's answer never carries it: only the fragments the save changed).
+  var gapTimer = null;
+  document.addEventListener('htmx:afterRequest', function (e) {
+    var config = e.detail.requestConfig;
+    if (!e.detail.successful || !config || config.verb !== 'post') return;
+    clearTimeout(gapTimer);
+    gapTimer = setTimeout(function () {
+      var gaps = document.querySelector('#fs-gaps[open]');
+      if (gaps) htmx.trigger(gaps, 'fs-refresh');
+    }, 600);
   });
   document.addEventListener('click', function (e) {
     var clear = e.target.closest('[data-clear]');
@@ -111,15 +119,12 @@ window.fsRuleText = function (code) {
     }
     if (location.hash.indexOf('#rule-') === 0) reveal(location.hash.slice(1));
   });
+  // A <details> replaced out of band (the reusable-evidence list after an upload) stays open if it was open.
   document.addEventListener('htmx:oobBeforeSwap', function (e) {
-    e.detail.target.querySelectorAll('details[id]').forEach(function (d) {
-      var n = e.detail.fragment.querySelector('#' + d.id);
-      if (n && d.open) { n.open = true; n.dataset.fresh = '1'; }  // the save brought its content along
-    });
-  });
-  document.addEventListener('htmx:beforeRequest', function (e) {
-    var el = e.detail.elt;
-    if (el.id === 'fs-gaps' && el.dataset.fresh) { delete el.dataset.fresh; e.preventDefault(); }
+    var old = e.detail.target;
+    if (old.tagName !== 'DETAILS' || !old.open || !old.id || !e.detail.fragment.querySelector) return;
+    var fresh = e.detail.fragment.querySelector('#' + old.id);
+    if (fresh) fresh.open = true;
   });
   window.addEventListener('beforeunload', function (e) {
     if (document.querySelector('[data-fs-unsaved="1"]')) { e.preventDefault(); e.returnValue = ''; }
