@@ -1,7 +1,8 @@
 """The self-assessment page on a 390×844 phone, light and clear: a star's rules load when it is opened; one
 action confirms a star's carried-forward answers after a summary of them by rule text and value; a refused
 submission lists what is missing by rule text, grouped by star, and a link opens the (not yet loaded) star at
-that rule; saving an answer still moves the live star bar. Also runs bench/pages.py's measurement once and
+that rule; saving an answer updates its row, its star's header and the star bar and nothing else, and an open
+gap list is fetched again after saves. Also runs bench/pages.py's measurement once and
 prints the numbers (transferred weight, DOM elements, time on a throttled phone)."""
 
 import datetime
@@ -80,6 +81,46 @@ def test_a_star_loads_when_opened_and_a_save_moves_the_star_bar(phone, shot):
     expect(page.get_by_test_id("progress-text-wmxf")).to_have_text(f"已填 1/{len(a.framework.compiled().stars_by_code['wmxf'].rules)}")
     assert Assessment.objects.get(pk=a.pk).answers["wmxf-01-01"] is True
     _screen(page, "light-phone-star-loaded")
+
+
+def test_a_save_updates_its_row_its_star_header_and_the_star_bar_and_nothing_else(phone):
+    a, page = phone
+    # Mark every star header and summary line: a node the save's answer replaces loses its mark.
+    page.evaluate("document.querySelectorAll('[id^=progress-], [id^=sum-]').forEach(function (e) { e.dataset.mark = '1'; })")
+    expect(page.get_by_test_id("progress-text-zbgy")).to_have_text("已填 0/42")
+    expect(page.get_by_test_id("live-bar-zbgy")).to_have_text("支部 0")
+    expect(page.get_by_test_id("live-bar-filled")).to_contain_text("42/210")
+    with page.expect_response(lambda r: "/rules/zbgy-01-01/" in r.url) as saved:
+        page.locator("#rule-zbgy-01-01").get_by_text("达标", exact=True).click()
+    body = saved.value.text()
+    expect(page.locator("#st-zbgy-01-01")).to_contain_text("已保存")
+    expect(page.locator("#st-zbgy-01-01")).to_contain_text("得 3/3 分")  # the row
+    expect(page.get_by_test_id("progress-text-zbgy")).to_have_text("已填 1/42")  # its star's header
+    expect(page.get_by_test_id("progress-score-zbgy")).to_have_text("得 3/100")
+    expect(page.get_by_test_id("live-bar-zbgy")).to_have_text("支部 3")  # the star bar
+    expect(page.get_by_test_id("live-bar-filled")).to_contain_text("43/210")
+    expect(page.get_by_test_id("live-score-zbgy")).to_have_text("3")
+    marks = page.evaluate("Array.from(document.querySelectorAll('[id^=progress-], [id^=sum-]')).filter(function (e) { return !e.dataset.mark; }).map(function (e) { return e.id; })")
+    assert sorted(marks) == ["progress-zbgy", "sum-zbgy"]  # the other stars' headers were left alone
+    assert "progress-paf" not in body and "fs-gaps" not in body and len(body) < 5000
+    expect(page.get_by_test_id("progress-pending-paf")).to_have_text("待确认 42 项")
+    assert Assessment.objects.get(pk=a.pk).star_scores["zbgy"]["score"] == 3
+    _screen(page, "light-phone-saved")
+
+
+def test_an_open_gap_list_is_fetched_again_after_saves(phone):
+    a, page = phone
+    gaps = page.get_by_test_id("gap-list")
+    with page.expect_response(lambda r: r.url.endswith("/gaps/")):
+        gaps.locator("summary").click()
+    expect(gaps.get_by_test_id("gap-zbgy")).to_be_visible()
+    expect(gaps.locator("a[href='#rule-zbgy-01-01']")).not_to_have_count(0)  # a required rule: a blocker and a gain
+    with page.expect_response(lambda r: r.url.endswith("/gaps/")) as refreshed:  # after the save, on its own
+        page.locator("#rule-zbgy-01-01").get_by_text("达标", exact=True).click()
+    assert refreshed.value.ok
+    expect(page.locator("#st-zbgy-01-01")).to_contain_text("已保存")
+    expect(gaps).to_have_attribute("open", "")
+    expect(gaps.locator("a[href='#rule-zbgy-01-01']")).to_have_count(0)  # done: no longer listed as a way to gain points
 
 
 def test_confirm_all_carried_answers_of_a_star_after_its_summary(phone):
