@@ -11,7 +11,7 @@ its locks in the same order, none deadlocks. (SQLite runs one writing transactio
 recognition, and from `fivestar rebuild-round-stats`.
 """
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -72,6 +72,23 @@ def _set(row: RoundUnitStats, figures: dict, now) -> bool:
     return True
 
 
+WRITTEN = (*FIGURES, "level", "parent", "updated_at")
+
+
+def _write(rows: list[RoundUnitStats]) -> None:
+    """Save these rows' figures in one statement (executemany): Django's bulk_update builds a CASE per field and
+    row, which costs seconds of Python for a round's 2,600 rows."""
+    if not rows:
+        return
+    fields = [RoundUnitStats._meta.get_field(name) for name in WRITTEN]
+    quote = connection.ops.quote_name
+    sql = (f"UPDATE {quote(RoundUnitStats._meta.db_table)} SET {', '.join(f'{quote(f.column)} = %s' for f in fields)} "
+           f"WHERE {quote('id')} = %s")
+    params = [[f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _locked_towns(round_id: int, town_ids: list[int]) -> list[RoundUnitStats]:
     return list(
         RoundUnitStats.objects.select_for_update(of=("self",)).filter(round_id=round_id, unit_id__in=town_ids)
@@ -95,14 +112,14 @@ def refresh_towns(round_id: int, town_ids) -> None:
         changed = [row for row in towns if _set(row, figures.get(row.unit_id, empty()), now)]
         if not changed:
             return
-        RoundUnitStats.objects.bulk_update(changed, [*FIGURES, "updated_at"])
+        _write(changed)
         above = sorted({path for row in changed for path in OrgUnit.paths_above(row.unit.path)[:-1]})
         ancestors = list(
             RoundUnitStats.objects.select_for_update(of=("self",)).filter(round_id=round_id, unit__path__in=above)
             .order_by("level", "unit_id")
         )
         if ancestors:
-            RoundUnitStats.objects.bulk_update(_recompute(round_id, ancestors, now), [*FIGURES, "updated_at"])
+            _write(_recompute(round_id, ancestors, now))
 
 
 def _recompute(round_id: int, ancestors: list[RoundUnitStats], now) -> list[RoundUnitStats]:
@@ -174,7 +191,7 @@ def rebuild_round(round_id: int) -> int:
                 to_update.append(row)
         if existing:
             RoundUnitStats.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
-        RoundUnitStats.objects.bulk_update(to_update, [*FIGURES, "level", "parent", "updated_at"], batch_size=500)
+        _write(to_update)
         RoundUnitStats.objects.bulk_create(to_create, batch_size=1000)
     return len(totals)
 
