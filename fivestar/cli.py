@@ -16,6 +16,7 @@ USAGE = """用法: fivestar <命令> [参数]
   worker            运行后台任务进程（导入、导出、重算）；启动时及运行中自动继续已停滞的任务
   resume-jobs       继续已停滞的后台任务（评星周期开启、行政区划导入）
   resume-round ID   继续开启某个已停滞的评星周期（--here 在本进程中直接完成）
+  rebuild-round-stats [ID ...]  按申报重算评星周期各级统计数（--check 只核对不保存）
   import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
   其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
 """
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     elif command == "collectstatic":
         collectstatic(rest)
     else:
-        _django([command.replace("-", "_") if command.startswith(("import-", "resume-")) else command, *rest])
+        _django([command.replace("-", "_") if command.startswith(("import-", "resume-", "rebuild-")) else command, *rest])
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Rating rounds (评星周期) over the API, through the same selectors, form and services as the round pages:
 the list (filtered, paginated), one round, creating and opening it (开启 runs in the background), its progress
-with per-status counts from the pre-aggregated town figures, the public notice (发布公示 / 撤回公示) and
+with per-status counts from the figures kept at every level, the public notice (发布公示 / 撤回公示) and
 recognition (认定).
 
 A round is visible when its scope is inside the user's units or contains one of them (a village sees its
@@ -213,7 +213,7 @@ def _progress(rnd: Round, user) -> dict:
 
 
 @router.get("/rounds/{int:round_id}/progress", response={200: ProgressOut, 404: ErrorOut}, summary="评星周期进度",
-            description="开启进度（已创建/须创建的申报数，是否已停滞）和您管辖范围内各状态的支部数；各状态的数目读取预先汇总的乡镇统计，"
+            description="开启进度（已创建/须创建的申报数，是否已停滞）和您管辖范围内各状态的支部数；各状态的数目读取预先汇总的各级统计（您的县、市或省一行），"
                         "不逐村计算。开启期间可轮询本接口。")
 def progress(request, round_id: int):
     return _progress(_round(request.user, round_id), request.user)
