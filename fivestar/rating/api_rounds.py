@@ -65,7 +65,7 @@ class RoundOut(Schema):
     recognised_at: datetime | None = Field(None, description="认定时间")
     public_url: str | None = Field(None, description="公示页面地址（无需登录；公示开始后才有）")
     total: int = Field(..., description="您管辖范围内参评的支部数")
-    counts: list[StatusCountOut] = Field(..., description="您管辖范围内各状态的支部数（来自预先汇总的乡镇统计）")
+    counts: list[StatusCountOut] = Field(..., description="您管辖范围内各状态的支部数（来自预先汇总的各级统计）")
     can_manage: bool = Field(..., description="您能否管理该周期（开启、公示、认定）")
 
 
@@ -92,7 +92,7 @@ class ProgressOut(Schema):
     stalled: bool = Field(..., description="开启已停滞：后台任务长时间没有进展（可调用“继续开启”）")
     stall_minutes: int = Field(..., description="多少分钟没有进展即视为停滞")
     total: int = Field(..., description="您管辖范围内参评的支部数")
-    counts: list[StatusCountOut] = Field(..., description="您管辖范围内各状态的支部数（来自预先汇总的乡镇统计，不逐村计算）")
+    counts: list[StatusCountOut] = Field(..., description="您管辖范围内各状态的支部数（来自预先汇总的各级统计，不逐村计算）")
 
 
 def _counts(rnd: Round, row: dict | None) -> tuple[int, list[dict]]:
