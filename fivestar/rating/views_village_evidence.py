@@ -21,7 +21,7 @@ def _evidence_parts(a, codes, **extra):
     framework = a.framework.compiled()
     views = [sel.rule_view(a, framework.rules_by_code[c], {}, {}, evidence, {}) for c in codes]
     library = sorted(evidence.values(), key=lambda e: e.uploaded_at, reverse=True)
-    return {"a": a, "rules": views, "library": library, "can_edit": True, "oob": True, **extra}
+    return {"a": a, "rules": views, "library": library, "evidence": evidence, "can_edit": True, "oob": True, **extra}
 
 
 @login_required
@@ -88,7 +88,7 @@ def detach_evidence(request, pk, code, evidence_id):
     except WorkflowError as exc:
         error = exc.message
     context = _evidence_parts(a, [], detach_error=error)
-    context.update(r=sel.rule_view(a, framework.rules_by_code[code], {}, {}, sel.evidence_map(a), {}), oob=False)
+    context.update(r=sel.rule_view(a, framework.rules_by_code[code], {}, {}, context["evidence"], {}), oob=False)
     return render(request, T + "_detached.html", context)
 
 

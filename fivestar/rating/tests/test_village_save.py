@@ -87,6 +87,21 @@ def test_the_gap_list_is_fetched_on_its_own_and_never_rides_along(world, a, logi
     assert engine_calls == {"evaluate": 2, "gaps": 1}  # the page view reads the stored evaluation
 
 
+def test_the_page_and_a_star_opened_read_the_stored_evaluation(world, a, login, engine_calls):
+    save_answers(a, world.users[Role.VILLAGE_CADRE], "village", values={"zbgy-01-01": True, "paf-01-01": True}, expected_version=a.version)
+    Assessment.objects.filter(pk=a.pk).update(star_scores={**Assessment.objects.get(pk=a.pk).star_scores,
+                                                           "paf": {"score": 77, "max": 100, "pass_mark": 80, "awarded": False}})
+    engine_calls.update(evaluate=0, gaps=0)
+    client = login(world.users[Role.VILLAGE_CADRE])
+    page = client.get(f"/rating/assessments/{a.pk}/").content.decode()
+    assert 'data-testid="progress-score-paf">得 77/100<' in page  # read, not recomputed
+    assert 'data-testid="progress-score-zbgy">得 3/100<' in page
+    assert 'id="rule-zbgy-01-01"' in page and 'id="rule-paf-01-01"' not in page  # only the first star to do comes along
+    for star in STARS:
+        assert 'class="fs-rules" data-loaded="1"' in client.get(f"/rating/assessments/{a.pk}/stars/{star}/").content.decode()
+    assert engine_calls == {"evaluate": 0, "gaps": 0}
+
+
 def test_the_api_save_answers_with_the_evaluation_it_ran(world, a, engine_calls):
     from django.test import Client
 
