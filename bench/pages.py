@@ -126,7 +126,7 @@ from fivestar.rating.models import Round
 from fivestar.rating.selectors_village import my_assessments
 a = my_assessments(get_user_model().objects.get(username="xixinzhuang")).first()
 town = a.org_unit.parent
-public = Round.objects.filter(phase__in=["notice", "recognised"]).order_by("-period_start").first()
+public = Round.objects.filter(scope=town, phase__in=["notice", "recognised"]).order_by("-period_start").first()  # 庆祖镇's, whose town code the URL names
 print(f"村级自评|/rating/assessments/{a.pk}/|xixinzhuang")
 print(f"镇级初审列表|/rating/rounds/{a.round_id}/towns/{town.code}/|qingzu")
 print(f"镇级初审列表|/rating/rounds/{a.round_id}/towns/{town.code}/|dudao")

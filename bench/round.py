@@ -143,7 +143,7 @@ def recognise_round(rnd, admin):
     Assessment.objects.filter(round=rnd).update(status="county_approved", to_confirm=[])
     rnd.refresh_from_db()
     rnd = start_notice(rnd, admin)
-    return recognise(rnd, admin, today=rnd.notice_end)
+    return recognise(rnd, admin, today=rnd.notice_end + datetime.timedelta(days=1))
 
 
 def one_save_and_town_list(rnd, admin):

@@ -189,7 +189,7 @@ class HubuzhaiRating(RatingDemo):
 
     def timeline(self) -> dict[str, datetime.date]:
         """The day of each step of the current round. The notice starts `NOTICE_DAYS + 1` days before today,
-        so it has ended by today (recognise() accepts today ≥ notice_end); the work before it is spread over
+        so it has ended by today (recognise() accepts the day after notice_end); the work before it is spread over
         the days from the period's start. If the period began too recently for that, every step comes as
         early as it can (one day each) and only the steps dated before today are taken."""
         d = datetime.timedelta
@@ -287,7 +287,7 @@ class HubuzhaiRating(RatingDemo):
 
 def ready_for_recognition(rnd: Round, today: datetime.date) -> bool:
     """What recognise() asks of the day: in notice, the notice period over, no objection open."""
-    return (rnd.phase == Round.Phase.NOTICE and today >= rnd.notice_end
+    return (rnd.phase == Round.Phase.NOTICE and today > rnd.notice_end
             and not Objection.objects.filter(round=rnd, status=Objection.Status.OPEN).exists())
 
 
@@ -300,7 +300,7 @@ def describe(rnd: Round, today: datetime.date) -> str:
         if ready_for_recognition(rnd, today):
             return (f"{rnd.name}已于 {rnd.notice_start:%Y-%m-%d} 发布公示，公示期至 {rnd.notice_end:%Y-%m-%d} 已满，异议已处理："
                     f"县级管理员今天可在该周期页面点“认定”。")
-        why = f"公示期至 {rnd.notice_end:%Y-%m-%d} 结束" if today < rnd.notice_end else f"还有 {open_objections} 条异议未处理"
+        why = f"公示期至 {rnd.notice_end:%Y-%m-%d} 结束" if today <= rnd.notice_end else f"还有 {open_objections} 条异议未处理"
         return f"{rnd.name}公示中，今天尚不能认定（{why}）。"
     label = dict(Status.choices)
     states = "、".join(label[s] for s in sorted(set(Assessment.objects.filter(round=rnd).values_list("status", flat=True)))) or "无申报"

@@ -114,7 +114,7 @@ def test_village_history_after_recognition_and_a_veto(live_world, browser, live_
     from fivestar.rating.services import recognise, record_veto
 
     rnd = _round_in_notice(live_world)
-    recognise(rnd, live_world.users["county_admin"], today=rnd.notice_end)
+    recognise(rnd, live_world.users["county_admin"], today=rnd.notice_end + datetime.timedelta(days=1))
     Person.objects.create(org_unit=live_world.town, name="王镇长", gender="M", position="town_cadre", user=live_world.users["town_admin"])
     veto_rule = next(r.code for r in rnd.rural_framework.compiled().stars_by_code["paf"].rules if r.veto)
     record_veto(live_world.village, live_world.users["town_admin"], veto_rule, datetime.date.today(), "村内发生一起刑事案件，已立案侦查")

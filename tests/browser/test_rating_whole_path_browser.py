@@ -168,7 +168,7 @@ def test_whole_rating_path(live_world, browser, sign_in, live_server, shot, tmp_
     card.locator("textarea[name=resolution]").fill("经核实，党群服务中心周末有值班人员，异议不成立。")
     card.get_by_role("button", name="提交处理结果").click()
     expect(county.get_by_test_id("open-count")).to_have_text("待处理 0 条")
-    Round.objects.filter(pk=rnd.pk).update(notice_end=datetime.date.today())  # five days later
+    Round.objects.filter(pk=rnd.pk).update(notice_end=datetime.date.today() - datetime.timedelta(days=1))  # the notice period is over
     county.goto(f"{live_server.url}/rating/rounds/{rnd.pk}/")
     county.get_by_test_id("recognise-form").get_by_role("button", name="认定").click()
     expect(county.get_by_test_id("recognised-at")).to_be_visible()

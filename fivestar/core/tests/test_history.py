@@ -104,7 +104,7 @@ def rated(world, people, make_round):  # noqa: F811
     for b in others:
         approve_all_one(world, b)
     rnd = start_notice(rnd, county)
-    recognise(rnd, county, today=rnd.notice_end)
+    recognise(rnd, county, today=rnd.notice_end + datetime.timedelta(days=1))
     return rnd
 
 

@@ -141,7 +141,7 @@ def test_on_notice_and_after_recognition_the_stars_are_shown(world, make_round, 
     assert "公示中" in card and f"公示至 {rnd.notice_end:%Y-%m-%d}" in card
     assert "公示结果：" in card
     assert a.rating > 0 and ["未评星", "一星", "二星", "三星", "四星", "五星"][a.rating] in card
-    recognise(rnd, world.users[Role.COUNTY_ADMIN], today=rnd.notice_end)
+    recognise(rnd, world.users[Role.COUNTY_ADMIN], today=rnd.notice_end + datetime.timedelta(days=1))
     card = _text(_card(_home(client), a.pk))
     assert "已认定" in card and "认定为" in card and "查看申报" in card
 

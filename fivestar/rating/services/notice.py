@@ -165,8 +165,9 @@ def recognise(rnd: Round, user, today: datetime.date | None = None) -> int:
         raise WorkflowError("您无权认定评星结果。")
     if rnd.phase != Round.Phase.NOTICE:
         raise WorkflowError("只有公示期的评星结果才能认定。")
-    if rnd.notice_end and today < rnd.notice_end:
-        raise WorkflowError(f"公示期至 {rnd.notice_end:%Y年%m月%d日} 结束，公示期满后方可认定。")
+    # Objections are accepted through the last day of the notice (file_objection), so 认定 starts the day after.
+    if rnd.notice_end and today <= rnd.notice_end:
+        raise WorkflowError(f"公示期至 {rnd.notice_end:%Y年%m月%d日}（含当日）结束，公示期满后（次日起）方可认定。")
     open_objections = Objection.objects.filter(round=rnd, status=Objection.Status.OPEN).count()
     if open_objections:
         raise WorkflowError(f"还有 {open_objections} 条异议未处理，处理完毕后方可认定。")

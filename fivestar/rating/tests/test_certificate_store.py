@@ -50,7 +50,7 @@ def renders(monkeypatch):
 @pytest.mark.django_db
 def test_rendered_in_a_child_stored_served_again_and_rendered_anew_when_the_result_changes(world, make_round, login, media, renders):
     annual = round_in_notice(world, make_round)
-    recognise(annual, world.users["county_admin"], today=annual.notice_end)
+    recognise(annual, world.users["county_admin"], today=annual.notice_end + datetime.timedelta(days=1))
     client = login(world.users["village_cadre"])
     had_weasyprint = "weasyprint" in sys.modules
 
@@ -83,7 +83,7 @@ def test_rendered_in_a_child_stored_served_again_and_rendered_anew_when_the_resu
 @pytest.mark.django_db
 def test_a_render_over_its_memory_cap_fails_in_the_child_with_a_chinese_page(world, make_round, login, media, settings):
     annual = round_in_notice(world, make_round)
-    recognise(annual, world.users["county_admin"], today=annual.notice_end)
+    recognise(annual, world.users["county_admin"], today=annual.notice_end + datetime.timedelta(days=1))
     settings.CERTIFICATE_RENDER_MEMORY_MB = 40  # far below what WeasyPrint needs
     response = login(world.users["village_cadre"]).get(URL)
     assert response.status_code == 503 and response["Retry-After"] == "30"

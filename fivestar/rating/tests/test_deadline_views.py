@@ -31,7 +31,7 @@ def test_village_reaches_its_assessment_in_notice_and_after_recognition(world, m
     page = client.get(f"/rating/assessments/{a.pk}/").content.decode()
     assert 'data-stage="notice"' in page and 'data-testid="read-only"' in page and "评星结果正在公示" in page
 
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    recognise(rnd, world.users["county_admin"], today=rnd.notice_end + datetime.timedelta(days=1))
     page = client.get("/rating/my/").content.decode()
     assert f'data-testid="my-assessment-{a.pk}"' in page and "已认定" in page
     page = client.get(f"/rating/assessments/{a.pk}/").content.decode()
@@ -40,7 +40,7 @@ def test_village_reaches_its_assessment_in_notice_and_after_recognition(world, m
 
 def test_a_newer_round_replaces_the_recognised_one_in_the_village_list(world, make_round, login):
     rnd = round_in_notice(world, make_round)
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    recognise(rnd, world.users["county_admin"], today=rnd.notice_end + datetime.timedelta(days=1))
     old = Assessment.objects.get(round=rnd, org_unit=world.village)
     newer = make_round(name="2024年第一次动态评星", kind="interim", previous=rnd)
     Round.objects.filter(pk=newer.pk).update(period_start=rnd.period_start + datetime.timedelta(days=1))

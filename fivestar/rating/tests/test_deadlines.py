@@ -50,7 +50,7 @@ def test_one_never_submitting_village_no_longer_blocks_notice_and_recognition(wo
     assert RoundUnitStats.objects.get(round=rnd, unit=world.town).by_status.get("expired") == 1
 
     rnd = start_notice(rnd, county)
-    count = recognise(rnd, county, today=rnd.notice_end)
+    count = recognise(rnd, county, today=rnd.notice_end + datetime.timedelta(days=1))
     assert count == 4
     result = RoundResult.objects.get(round=rnd, org_unit=world.village)
     assert result.expired and result.rating == 0
@@ -69,7 +69,7 @@ def test_recognition_applies_the_rounds_outcome_to_closed_branches(world, make_r
     _others_approved(world, rnd, except_units=[world.village])
     close_overdue(rnd, None, today=_after(rnd, "self_deadline"))
     rnd = start_notice(rnd, world.users["county_admin"])
-    recognise(rnd, world.users["county_admin"], today=rnd.notice_end)
+    recognise(rnd, world.users["county_admin"], today=rnd.notice_end + datetime.timedelta(days=1))
     result = RoundResult.objects.get(round=rnd, org_unit=world.village)
     assert result.expired and result.awarded == stars and result.rating == len(stars)
     holding.refresh_from_db()
@@ -167,7 +167,7 @@ def test_everyone_hears_what_concerns_them_once(world, make_round):
     rnd = start_notice(rnd, county)
     assert _kinds(secretary, "notice").count() == 1 and _kinds(community_cadre, "notice").count() == 1
     assert notifications.notice_started(rnd) == 0
-    recognise(rnd, county, today=rnd.notice_end)
+    recognise(rnd, county, today=rnd.notice_end + datetime.timedelta(days=1))
     assert _kinds(secretary, "recognised").count() == 1 and "认定为" in _kinds(secretary, "recognised").get().body
     assert "未按期完成" in _kinds(community_cadre, "recognised").get().body
     assert notifications.recognised(rnd) == 0

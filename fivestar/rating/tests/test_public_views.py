@@ -1,5 +1,6 @@
 """The public notice (公示) pages: no login, a QR code, objections rate-limited per client."""
 
+import datetime
 import io
 import re
 
@@ -167,7 +168,7 @@ def test_an_upheld_objection_ends_the_notice_for_the_public(world, notice_round,
 
 @pytest.mark.django_db
 def test_after_recognition_the_recognised_results_are_shown(world, notice_round, client):
-    recognise(notice_round, world.users["county_admin"], today=notice_round.notice_end)
+    recognise(notice_round, world.users["county_admin"], today=notice_round.notice_end + datetime.timedelta(days=1))
     html = client.get(town_url(notice_round)).content.decode()
     assert 'name="reason"' not in html and "认定的评星结果" in html
     xxz = re.search(r'data-testid="branch-410928103205".*?data-testid="branch-stars">.*?</div>', html, re.S).group(0)

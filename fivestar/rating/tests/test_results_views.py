@@ -77,10 +77,10 @@ def test_recognise_button_and_its_errors(world, make_round, login):
     rnd = round_in_notice(world, make_round)
     client = login(world.users["county_admin"])
     response = client.post(f"/rating/rounds/{rnd.pk}/recognise/")
-    assert "公示期满后方可认定" in last_message(response)
+    assert "公示期满后（次日起）方可认定" in last_message(response)
     a = Assessment.objects.get(round=rnd, org_unit=world.village)
     file_objection(rnd, a, "该村平安建设情况与申报不符", "", "client-x")
-    Round.objects.filter(pk=rnd.pk).update(notice_end=timezone.localdate())
+    Round.objects.filter(pk=rnd.pk).update(notice_end=timezone.localdate() - datetime.timedelta(days=1))
     assert "1 条待处理" in panel(Round.objects.get(pk=rnd.pk), world.users["county_admin"])
     response = client.post(f"/rating/rounds/{rnd.pk}/recognise/")
     assert last_message(response) == "未能认定：还有 1 条异议未处理，处理完毕后方可认定。"
@@ -149,7 +149,7 @@ def _history_world(world, make_round):
     """Annual round: 西辛庄 five stars; veto withdraws 平安法治星 (and 支部过硬星); interim: 文明幸福星 lost."""
     Person.objects.create(org_unit=world.town, name="王镇长", gender="M", position="town_cadre", user=world.users["town_admin"])
     annual = round_in_notice(world, make_round)
-    recognise(annual, world.users["county_admin"], today=annual.notice_end)
+    recognise(annual, world.users["county_admin"], today=annual.notice_end + datetime.timedelta(days=1))
     veto_rule = next(r.code for r in annual.rural_framework.compiled().stars_by_code["paf"].rules if r.veto)
     record_veto(world.village, world.users["town_admin"], veto_rule, datetime.date.today(), "村内发生一起刑事案件")
     interim = make_round(kind="interim", previous=annual, name="2023年第一次动态评星")
@@ -159,7 +159,7 @@ def _history_world(world, make_round):
     from fivestar.rating.services import start_notice
 
     interim = start_notice(interim, world.users["county_admin"])
-    recognise(interim, world.users["county_admin"], today=interim.notice_end)
+    recognise(interim, world.users["county_admin"], today=interim.notice_end + datetime.timedelta(days=1))
     return annual, interim
 
 
@@ -199,7 +199,7 @@ def test_village_history_shows_gained_lost_and_withdrawn_with_reasons(world, mak
 @pytest.mark.django_db
 def test_certificate_pdf_in_chinese(world, make_round, login):
     annual = round_in_notice(world, make_round, overrides={world.sibling.code: WEAK_WMXF})
-    recognise(annual, world.users["county_admin"], today=annual.notice_end)
+    recognise(annual, world.users["county_admin"], today=annual.notice_end + datetime.timedelta(days=1))
     client = login(world.users["village_cadre"])
     response = client.get("/rating/villages/410928103205/certificate.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

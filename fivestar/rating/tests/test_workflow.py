@@ -38,7 +38,7 @@ def _recognise_all(world, rnd, fill=True):
         a = _fill(a, admin) if fill else confirm_carried(a, admin, list(a.to_confirm))
         approve(approve(submit(a, admin, ["paf"]), admin, "town"), admin, "county")
     rnd = start_notice(rnd, county)
-    recognise(rnd, county, today=rnd.notice_end)
+    recognise(rnd, county, today=rnd.notice_end + datetime.timedelta(days=1))
     return rnd
 
 
@@ -101,11 +101,11 @@ def test_full_path_submit_return_resubmit_approve_notice_object_recognise(world,
 
     objection = file_objection(rnd, a, "该村去年发生过安全事故，不应评为平安法治星", "13800000000", "client-1")
     with pytest.raises(WorkflowError, match="异议未处理"):
-        recognise(rnd, county, today=rnd.notice_end)
+        recognise(rnd, county, today=rnd.notice_end + datetime.timedelta(days=1))
     resolve_objection(objection, county, upheld=False, resolution="经核实，事故不属于责任事故")
     with pytest.raises(WorkflowError, match="公示期满后"):
         recognise(rnd, county, today=rnd.notice_start)
-    assert recognise(rnd, county, today=rnd.notice_end) == 4
+    assert recognise(rnd, county, today=rnd.notice_end + datetime.timedelta(days=1)) == 4
     result = RoundResult.objects.get(round=rnd, org_unit=world.village)
     assert result.rating == a.rating and set(result.gained) == set(a.awarded)
     assert StarHolding.objects.filter(org_unit=world.village, lost_at__isnull=True).count() == a.rating
