@@ -5,7 +5,7 @@ into STATIC_ROOT and leaves a stamp there: a hash of the application's version, 
 STATIC_URL and every static source file (its path and its content). `fivestar serve` compares that stamp
 with the sources it would collect and collects only when they differ (a first start, an upgrade, an edited
 file), saying so in Chinese; otherwise it starts at once. Hashing the ~930 sources takes a fraction of a
-second; collecting and compressing them takes 30–60 s on a 2-core machine.
+second; collecting and compressing them takes 30–120 s on a 2-core machine, depending on its load.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ def collect(*, force: bool = False, say: Callable[[str], None] = print) -> bool:
     if not reason:
         say("静态文件已是最新，无需重新收集和压缩。")
         return False
-    say(f"正在收集和压缩静态文件（{reason}；每个版本只需一次，约需 1 分钟）…")
+    say(f"正在收集和压缩静态文件（{reason}；每个版本只需一次，约需 1–2 分钟）…")
     started = time.monotonic()
     call_command("collectstatic", interactive=False, verbosity=0)
     root = _root()
