@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 from django.utils import timezone
 
 from fivestar.core import jobs
@@ -211,6 +211,24 @@ def populate_round(round_id: int) -> int:
     return created
 
 
+def _insert(rows: list[Assessment]) -> list[Assessment]:
+    """bulk_create through INSERT … VALUES rather than UNNEST.
+
+    On PostgreSQL Django 5.2 inserts through UNNEST of one array per column, and psycopg escapes every quote
+    of every JSON text inside such an array in Python: for carried rows (whole answer sets, notes, evidence)
+    that escaping cost a quarter of an interim opening's CPU. A row holding an expression makes Django keep
+    INSERT … VALUES, where each JSON text is quoted once, in C; the status goes in as one and is put back.
+    """
+    statuses = [a.status for a in rows]
+    for a in rows:
+        a.status = Value(a.status)
+    try:
+        return Assessment.objects.bulk_create(rows)
+    finally:
+        for a, status in zip(rows, statuses):
+            a.status = status
+
+
 def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], compiled: dict,
                     levels_of: dict[int, list[str]] | None = None) -> int:
     ids = [unit_id for unit_id, _, _ in batch]
@@ -240,7 +258,7 @@ def _populate_batch(rnd: Round, token: str, batch: list[tuple[int, str, int]], c
             raise Superseded
         made_meanwhile = set(Assessment.objects.filter(round=rnd, org_unit_id__in=todo_ids).values_list("org_unit_id", flat=True))
         rows = [a for a in rows if a.org_unit_id not in made_meanwhile]
-        made = Assessment.objects.bulk_create(rows)
+        made = _insert(rows)
         AssessmentEvent.objects.bulk_create(
             [AssessmentEvent(assessment=a, user=rnd.opened_by, level="system", action=AssessmentEvent.Action.OPENED,
                              reason="开启评星周期" + ("，沿用上期结果待确认" if a.to_confirm else "")) for a in made],

@@ -180,3 +180,5 @@ def test_carry_forward_reads_only_the_carried_columns_one_batch_at_a_time(world,
     rounds_read = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
                    and 'FROM "rating_round"' in q["sql"] and '"rating_round"."extra_levels"' in q["sql"] and "IN (" in q["sql"]]
     assert len(rounds_read) == 1  # the earlier round's levels, read once for the whole opening
+    inserts = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith('INSERT INTO "RATING_ASSESSMENT"')]
+    assert len(inserts) == 2 and not any("UNNEST" in sql.upper() for sql in inserts)  # VALUES: JSON texts quoted once (PostgreSQL)
