@@ -71,7 +71,7 @@ def spread(rnd) -> None:
 
     cases = " ".join(f"WHEN {i} THEN '{s}'" for i, s in enumerate(STATUSES))
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"UPDATE rating_assessment SET status = CASE (id % {len(STATUSES)}) {cases} END, rating = id % 6 WHERE round_id = %s",
+        cursor.execute(f"UPDATE rating_assessment SET status = CASE (id %% {len(STATUSES)}) {cases} END, rating = id %% 6 WHERE round_id = %s",
                        [rnd.pk])
 
 
