@@ -232,6 +232,7 @@ def prepare(rnd, users: int, duration: int, submitted_share: float) -> dict:
     wanted += [(PREFIX + t.code, Role.TOWN_ADMIN, t.pk) for t in towns]
     leaders = [(PREFIX + "province", Role.COUNTY_ADMIN, rnd.scope_id), (PREFIX + "city-" + city.code, Role.OBSERVER, city.pk),
                (PREFIX + "county-" + county.code, Role.COUNTY_ADMIN, county.pk)]
+    paths = dict(OrgUnit.objects.filter(pk__in=[unit for _, _, unit in leaders]).values_list("pk", "path"))
     wanted += leaders
     existing = set(User.objects.filter(username__startswith=PREFIX).values_list("username", flat=True))
     User.objects.bulk_create([User(username=name, password=password) for name, _, _ in wanted if name not in existing], batch_size=1000)
@@ -294,13 +295,12 @@ def prepare(rnd, users: int, duration: int, submitted_share: float) -> dict:
         plan_rules.append({"code": r.code, "star": star_of[r.code], "values": values})
     by_unit = dict(Assessment.objects.filter(round=rnd, org_unit_id__in=unit_ids).values_list("org_unit_id", "id"))
     villages = [{"username": PREFIX + code, "assessment": by_unit[uid], "stars": stars} for uid, code in pool]
-    town_codes = [t.code for t in towns]
     return {
         "round": rnd.pk, "password": PASSWORD, "rules": plan_rules,
         "villages": [v for v in villages if v["assessment"] not in submitted],
         "village_of_assessment": {str(v["assessment"]): v for v in villages},
         "reviewers": [{"username": PREFIX + t.code, "town": t.code} for t in towns],
-        "leaders": [{"username": name, "towns": town_codes} for name, _, _ in leaders],
+        "leaders": [{"username": name, "towns": [t.code for t in towns if t.path.startswith(paths[unit])]} for name, _, unit in leaders],
         "pool": {"towns": len(towns), "villages": len(pool), "submitted": len(submitted)},
     }
 
@@ -314,11 +314,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(url: str, port: int, run_dir: Path, workers: int | None, log):
+def start_server(url: str, port: int, run_dir: Path, workers: int | None, log, keep_alive: int | None = None):
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "fivestar.settings.prod", "SECRET_KEY": "deadline-day-bench-" + "x" * 40,
            "ALLOWED_HOSTS": "127.0.0.1,localhost", "HOST": "127.0.0.1", "PORT": str(port), "SECURE_SSL_REDIRECT": "0",
            "SECURE_HSTS_SECONDS": "0", "MEDIA_ROOT": str(WORK_DIR / "media"), "LOG_LEVEL": "WARNING",
-           "GUNICORN_CMD_ARGS": f"--config {ROOT / 'bench' / 'deadline_day_gunicorn.py'}", "FIVESTAR_BENCH_CPU_DIR": str(run_dir / "cpu")}
+           "GUNICORN_CMD_ARGS": f"--config {ROOT / 'bench' / 'deadline_day_gunicorn.py'}" + (f" --keep-alive {keep_alive}" if keep_alive else ""),
+           "FIVESTAR_BENCH_CPU_DIR": str(run_dir / "cpu")}
     if workers:
         env["WEB_CONCURRENCY"] = str(workers)
     (run_dir / "cpu").mkdir(parents=True, exist_ok=True)
@@ -403,7 +404,7 @@ def run_locust(port: int, plan_path: Path, run_dir: Path, users: int, spawn_rate
     env.pop("DJANGO_SETTINGS_MODULE", None)
     command = [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "deadline_day_users.py"), "--headless",
                "-u", str(users), "-r", str(spawn_rate), "-t", f"{duration}s",
-               "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--stop-timeout", "15",
+               "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--stop-timeout", "60",
                "--loglevel", "WARNING", "--exit-code-on-error", "0"]
     with open(run_dir / f"{name}.log", "w", encoding="utf-8") as log:
         proc = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
@@ -492,6 +493,8 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=2000, help="branches in the province (default 2,000; the full one is 52,378)")
     parser.add_argument("--spawn-rate", type=float, default=0, help="people started per second (default users / 10)")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn workers (WEB_CONCURRENCY; default: fivestar serve's)")
+    parser.add_argument("--keep-alive", type=int, default=0,
+                        help="gunicorn's keep-alive seconds (default: fivestar serve's, i.e. gunicorn's 2 s); for experiments")
     parser.add_argument("--wait", default="0.5,2", help="think time between a person's requests, min,max seconds (default 0.5,2)")
     parser.add_argument("--saves", type=int, default=5, help="answers each village saves before submitting (default 5)")
     parser.add_argument("--photo-share", type=float, default=0.25, help="share of saves followed by a photo upload (default 0.25)")
@@ -502,11 +505,13 @@ def main() -> None:
     parser.add_argument("--ready-timeout", type=float, default=900, help="seconds to wait for fivestar serve to answer")
     parser.add_argument("--yes", action="store_true", help="allow flushing the database named by DATABASE_URL")
     args = parser.parse_args()
+    explicit = bool(os.environ.get("DATABASE_URL"))  # someone else's database: flushed only with --yes
     url = os.environ.get("DATABASE_URL") or DEFAULT_DATABASE_URL
     if not url.startswith("postgres"):
         raise SystemExit("本基准测试需要 PostgreSQL（DATABASE_URL=postgresql://…）。")
-    if os.environ.get("DATABASE_URL") and not args.yes and not args.reuse:
-        raise SystemExit("DATABASE_URL 已设置：基准测试会迁移并清空（flush）该数据库的全部数据。确认请加 --yes。")
+    refuse_flush = "DATABASE_URL 已设置：基准测试会迁移并清空（flush）该数据库的全部数据。确认请加 --yes。"
+    if explicit and not args.yes and not args.reuse:
+        raise SystemExit(refuse_flush)
     try:
         import locust  # noqa: F401  (only checked here: the load runs in its own process)
         import psutil  # noqa: F401
@@ -526,6 +531,8 @@ def main() -> None:
     if args.reuse and rnd and OrgUnit.objects.filter(level=Level.VILLAGE).count() == args.villages:
         print(f"  reusing the province of {args.villages:,} branches and its open round", flush=True)
     else:
+        if explicit and not args.yes:
+            raise SystemExit(refuse_flush)
         rnd = build(args.villages, ref0)
     weights = [int(w) for w in args.weights.split(",")]
     with timed("prepare the pool (accounts, evidence, states)", ref0):
@@ -542,7 +549,7 @@ def main() -> None:
     plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
     port = free_port()
     with open(run_dir / "serve.log", "w", encoding="utf-8") as log:
-        server = start_server(url, port, run_dir, args.workers or None, log)
+        server = start_server(url, port, run_dir, args.workers or None, log, args.keep_alive or None)
         try:
             ready = wait_ready(server, port, args.ready_timeout)
             processes = server_processes(server)

@@ -74,7 +74,10 @@ class Browser(HttpUser):
             # The server sets Secure cookies (it is told the request came over TLS): keep sending them over plain http.
             for cookie in self.client.cookies:
                 cookie.secure = False
-            problem = f"HTTP {resp.status_code}" if resp.status_code not in expect else (check(resp) if check else None)
+            if resp.status_code == 0:  # no answer: the connection failed or was cut
+                problem = f"no response: {type(resp.error).__name__}: {str(resp.error)[:120]}"
+            else:
+                problem = f"HTTP {resp.status_code}" if resp.status_code not in expect else (check(resp) if check else None)
             if problem:
                 resp.failure(problem)
             else:
