@@ -577,7 +577,7 @@ def main() -> None:
               "busy": after[2][0] - before[2][0], "all": after[2][1] - before[2][1]}
     print(f"load ran {elapsed:.0f}s; load average at its end {load_after}; reference workload after it {ref2:.3f}s")
     report(rows, failures, cpu, server_5xx, ref1, totals)
-    print(f"\nresponse times: ms at the client (locust); CPU ms: the request's thread CPU in its gunicorn worker (mean, p95); "
+    print(f"\nresponse times: ms at the client (locust); KB: body as decoded (before gzip); CPU ms: the request's thread CPU in its gunicorn worker (mean, p95); "
           f"CPU/ref: CPU per request ÷ the reference workload ({ref1:.3f}s, measured just before the load)")
     print(f"files: {run_dir}")
 
