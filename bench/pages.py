@@ -69,6 +69,7 @@ def measure(browser, base_url: str, path: str, username: str | None = None, pass
     context = browser.new_context(viewport=PHONE, locale="zh-CN")
     try:
         page = context.new_page()
+        page.set_default_timeout(180_000)  # a throttled cold visit on a busy 2-core machine (CI) can pass 30 s
         if username:
             sign_in(page, base_url, username, password)
         cdp = context.new_cdp_session(page)
