@@ -31,7 +31,10 @@ def _django(argv: list[str]) -> None:
 def _gunicorn(port: str, workers: str) -> subprocess.Popen:
     bind = f"{os.environ.get('HOST', '127.0.0.1')}:{port}"
     cmd = [sys.executable, "-m", "gunicorn", "fivestar.wsgi:application", "--bind", bind, "--workers", workers,
-           "--threads", os.environ.get("GUNICORN_THREADS", "4"), "--timeout", "120", "--access-logfile", "-"]
+           "--threads", os.environ.get("GUNICORN_THREADS", "4"), "--timeout", "120", "--access-logfile", "-",
+           # gunicorn's 2 s default closes idle connections just as a client or proxy reuses them (connection resets
+           # under load in bench/deadline_day.py); a proxy's upstream keep-alive is usually about a minute.
+           "--keep-alive", os.environ.get("GUNICORN_KEEPALIVE", "75")]
     return subprocess.Popen(cmd, env=os.environ.copy())
 
 
