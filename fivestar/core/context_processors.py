@@ -25,7 +25,11 @@ def navigation(request):
 
     def display_name():
         person = getattr(user, "person", None) if hasattr(user, "person") else None
-        return person.name if person else (user.get_full_name() or user.username)
+        if person:
+            return person.name
+        from .selectors_history import actor_labels  # an account without a person: 角色（单位）, never the login name
+
+        return user.get_full_name() or actor_labels({user.pk}).get(user.pk) or user.username
 
     return {
         "nav_items": _once(lambda: [{"url": e.url, "label": e.label, "active": e.active(path), "key": e.key} for e in menu.entries(user)]),
