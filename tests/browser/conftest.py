@@ -2,8 +2,13 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
+
+# CI runs two browser tests at once on 2 shared cores: an htmx round trip can take longer than Playwright's
+# 5 s default there. The assertions stay the same; only the patience grows.
+expect.set_options(timeout=20_000)
 
 PHONE = {"width": 390, "height": 844}
 
