@@ -65,7 +65,10 @@ def test_writes_are_attributed_and_shown_in_history(world, login):
     assert event.user == world.users["town_admin"]
     assert {"field": "category", "label": "创建类别", "old": "领航村", "new": "冲刺村"} in event.changes
     page = client.get("/history/?model=orgs.orgunit").content.decode()
-    assert "领航村" in page and "冲刺村" in page and "town" in page
+    from fivestar.core.selectors_history import actor_labels
+
+    actor = actor_labels({world.users["town_admin"].pk})[world.users["town_admin"].pk]  # 姓名（职务） or 角色（单位）
+    assert "领航村" in page and "冲刺村" in page and actor in page
     # A secretary of another village does not see this change.
     other = login(world.users["village_cadre"])
     world.users["village_cadre"].role_assignments.update(org_unit=world.sibling)

@@ -27,9 +27,10 @@ def navigation(request):
         person = getattr(user, "person", None) if hasattr(user, "person") else None
         if person:
             return person.name
-        from .selectors_history import actor_labels  # an account without a person: 角色（单位）, never the login name
-
-        return user.get_full_name() or actor_labels({user.pk}).get(user.pk) or user.username
+        # An account without a person: its first role and unit (the menu's assignments, already read and cached
+        # on the user), never the login name.
+        roles = menu.assignments(user)
+        return user.get_full_name() or (str(roles[0]) if roles else "") or user.username
 
     return {
         "nav_items": _once(lambda: [{"url": e.url, "label": e.label, "active": e.active(path), "key": e.key} for e in menu.entries(user)]),
