@@ -13,7 +13,6 @@ this machine kind (2 cores): under 10 s and under 200 MB for 5 MB.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import os
 import resource
 import subprocess
@@ -24,19 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-
-def reference() -> float:
-    """A fixed CPU-bound workload in pure Python (dicts, strings, hashing), about 1 s on an idle core."""
-    started = time.perf_counter()
-    digest = b""
-    table: dict[str, int] = {}
-    for i in range(400_000):
-        key = f"rule-{i % 5000}-{i}"
-        table[key[:10]] = table.get(key[:10], 0) + len(key)
-        if i % 100 == 0:
-            digest = hashlib.sha256(digest + key.encode()).digest()
-    sum(table.values())
-    return time.perf_counter() - started
+from reference import reference  # noqa: E402  (the same workload in every benchmark)
 
 
 def peak_mb() -> float:

@@ -32,26 +32,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reference import reference  # noqa: E402  (the same workload in every benchmark; bench/ is on sys.path)
+
 PHONE = {"width": 390, "height": 844}
 FAST_3G = {"offline": False, "latency": 150, "downloadThroughput": 1.6 * 1024 * 1024 / 8, "uploadThroughput": 750 * 1024 / 8}
 CPU_SLOWDOWN = 4
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 PASSWORD = "fivestar-demo"
-
-
-def reference() -> float:
-    """A fixed CPU-bound workload in pure Python (dicts, strings, hashing), about 1 s on an idle core."""
-    started = time.perf_counter()
-    digest = b""
-    table: dict[str, int] = {}
-    for i in range(400_000):
-        key = f"rule-{i % 5000}-{i}"
-        table[key[:10]] = table.get(key[:10], 0) + len(key)
-        if i % 100 == 0:
-            digest = hashlib.sha256(digest + key.encode()).digest()
-    sum(table.values())
-    return time.perf_counter() - started
 
 
 def sign_in(page, base_url: str, username: str, password: str = PASSWORD) -> None:

@@ -1,7 +1,7 @@
 """The fixed reference workload every benchmark times in its own run.
 
 A number from a busy or slower machine is compared through its ratio to this workload measured in the
-same run (the same body as in bench/pages.py and bench/framework_import.py, so ratios are comparable).
+same run; every script in bench/ imports it from here, so ratios are comparable.
 """
 
 from __future__ import annotations
