@@ -30,17 +30,20 @@ class Action(models.TextChoices):
     REVIEW_CITY = "review_city", "市级复核"
     REVIEW_PROVINCE = "review_province", "省级抽查"
     RECORD_VETO = "record_veto", "记录否决事项（摘星）"
+    MANAGE_SUPERVISION = "manage_supervision", "管理督导组与督导计划"
+    SUPERVISE = "supervise", "督导检查、复查销号"
+    RECTIFY = "rectify", "整改督导问题"
 
 
 ALL = set(Action)
 ROLE_ACTIONS: dict[str, set[str]] = {
     Role.SYSADMIN: ALL,
-    Role.COUNTY_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_STANDARDS, Action.MANAGE_ROUNDS, Action.REVIEW_COUNTY, Action.RECORD_VETO},
-    Role.TOWN_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_ROUNDS, Action.REVIEW_TOWN, Action.RECORD_VETO},
-    Role.SUPERVISOR: {Action.VIEW, Action.REVIEW_TOWN},
+    Role.COUNTY_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_STANDARDS, Action.MANAGE_ROUNDS, Action.REVIEW_COUNTY, Action.RECORD_VETO, Action.MANAGE_SUPERVISION, Action.SUPERVISE},
+    Role.TOWN_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_ROUNDS, Action.REVIEW_TOWN, Action.RECORD_VETO, Action.MANAGE_SUPERVISION, Action.SUPERVISE},
+    Role.SUPERVISOR: {Action.VIEW, Action.REVIEW_TOWN, Action.SUPERVISE},
     Role.AREA_LEADER: {Action.VIEW},
-    Role.VILLAGE_LIAISON: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS},
-    Role.VILLAGE_CADRE: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS},
+    Role.VILLAGE_LIAISON: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS, Action.RECTIFY},
+    Role.VILLAGE_CADRE: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS, Action.RECTIFY},
     Role.OBSERVER: {Action.VIEW},
 }
 

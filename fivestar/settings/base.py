@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "fivestar.indicators",
     "fivestar.rating",
     "fivestar.inbox",
+    "fivestar.supervision",
     "fivestar.api",
     "fivestar.demo",
 ]

@@ -3,6 +3,7 @@ changes one value with a reason, approves one village, and returns another with 
 same list on a phone."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -208,8 +209,10 @@ def test_reviewer_sees_reasons_return_comments_and_what_changed_since_the_last_l
     rule.locator("summary").click()
     rule.get_by_label("paf-01-05 退回意见").fill("治安案件次数与派出所统计不符，请核实")
     page.get_by_test_id("return-toggle").click()
+    expect(page.locator("#return-panel")).to_have_class(re.compile(r"\bshow\b"))  # wait out Bootstrap's collapse animation
     page.locator("#return-comment").fill("请核实平安法治星的治安数据")
-    page.get_by_test_id("return-submit").click()
+    with page.expect_navigation():
+        page.get_by_test_id("return-submit").click()
     expect(page.get_by_test_id("assessment-status")).to_have_text("已退回")
     expect(page.get_by_test_id("return-comment")).to_contain_text("退回意见：请核实平安法治星的治安数据")
     expect(page.get_by_test_id("star-comments-paf")).to_have_text("1 条退回意见")

@@ -1,0 +1,6 @@
+from .inspection import Inspection, VisitPlan
+from .problem import Problem, ProblemEvent, Rectification
+from .stats import ProblemStats
+from .team import SupervisionSettings, SupervisionTeam
+
+__all__ = ["Inspection", "Problem", "ProblemEvent", "ProblemStats", "Rectification", "SupervisionSettings", "SupervisionTeam", "VisitPlan"]
