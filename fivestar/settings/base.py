@@ -103,6 +103,14 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# fivestar/core/hashers.py says why Argon2id; PBKDF2 stays readable so older hashes upgrade at the next login.
+PASSWORD_HASHERS = [
+    "fivestar.core.hashers.OwaspArgon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "fivestar.core.password_validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},  # Chinese message
