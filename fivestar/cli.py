@@ -17,6 +17,8 @@ USAGE = """用法: fivestar <命令> [参数]
   resume-jobs       继续已停滞的后台任务（评星周期开启、行政区划导入）
   resume-round ID   继续开启某个已停滞的评星周期（--here 在本进程中直接完成）
   rebuild-round-stats [ID ...]  按申报重算评星周期各级统计数（--check 只核对不保存）
+  rebuild-problem-stats  按督导问题重算各级、片区、督导组的问题统计数（--check 只核对不保存）
+  supervision-daily [--date YYYY-MM-DD]  督导问题截止提醒、逾期标记与逐级升级（每日运行，可重复运行）
   import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
   其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
 """
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     elif command == "collectstatic":
         collectstatic(rest)
     else:
-        _django([command.replace("-", "_") if command.startswith(("import-", "resume-", "rebuild-")) else command, *rest])
+        _django([command.replace("-", "_") if command.startswith(("import-", "resume-", "rebuild-", "supervision-")) else command, *rest])
 
 
 if __name__ == "__main__":
