@@ -124,6 +124,10 @@ def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> 
     if thumb:  # what is stored and served carries no location
         data = _without_metadata(data, mime, name)
     sha = hashlib.sha256(data).hexdigest()
+    # The same file uploaded again for the same unit (a retry from a weak signal, a reused photo) is the same row.
+    existing = Evidence.objects.filter(org_unit=org_unit, sha256=sha).order_by("pk").first()
+    if existing is not None:
+        return existing
     evidence = Evidence(org_unit=org_unit, kind=kind, original_name=name, content_type=mime, extension=ext,
                         size=len(data), sha256=sha, uploaded_by=user, description=description[:200],
                         captured_at=captured_at)
