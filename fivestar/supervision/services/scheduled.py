@@ -102,9 +102,7 @@ def _new_events(rows, action, reason_of) -> list[dict]:
 
 
 def send_reminders(today, settings) -> tuple[int, int]:
-    horizon = settings.max_reminder_days()
-    if horizon <= 0:
-        return 0, 0
+    horizon = settings.max_reminder_days()  # 0: on the deadline day only
     candidates = Problem.objects.filter(status__in=[ProblemStatus.PENDING, ProblemStatus.RECTIFYING],
                                         deadline__range=(today, today + datetime.timedelta(days=horizon)))
     counts = [0, 0]
