@@ -1,0 +1,154 @@
+"""The phone inspection page (现场督导) on a 390×844 phone with a weak signal: the inspector writes an inspection
+with two problems and photos; the draft survives a reload; it is handed over with the browser offline; the
+connection comes back and is cut again while a photo uploads (the server stored it, the phone never heard);
+a reload with the server still out of reach shows everything waiting; once through, the server holds exactly
+one inspection, two problems and each photo once, the large photo downscaled on the phone."""
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from fivestar.rating.models import Evidence
+from fivestar.rating.tests.conftest import published_framework
+from fivestar.supervision.models import Inspection, Problem
+from fivestar.supervision.tests.conftest import Sup
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+PHOTOS = "**/api/v1/supervision/field/photos"
+
+
+def jpeg(path, color, size=(96, 72)):
+    img = Image.new("RGB", size, color)
+    for x in range(0, size[0], 8):  # some detail, so a re-encoded picture is really smaller
+        img.paste((255 - color[0], color[1], 255 - color[2]), (x, 0, x + 3, size[1]))
+    img.save(path, "JPEG", quality=92)
+    return str(path)
+
+
+def waiting(page, n):
+    expect(page.get_by_test_id("field-waiting")).to_have_text(f"待上传 {n} 项")
+
+
+def fill_problem(card, village, severity, text, photos):
+    card.get_by_label("村（社区）").select_option(label=village)
+    card.get_by_label("严重程度").select_option(label=severity)
+    card.get_by_label("问题描述").fill(text)
+    for path in photos:
+        card.get_by_label("拍摄问题照片").set_input_files(path)
+    expect(card.locator(".fs-field-photo")).to_have_count(len(photos))
+
+
+@pytest.fixture
+def field(live_world, browser, sign_in, live_server, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    published_framework("puyang-2023-rural")
+    sup = Sup(live_world)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = context.new_page()
+    sign_in(page, "supervisor")
+    page.goto(f"{live_server.url}/supervision/field/")
+    expect(page.get_by_test_id("field-form")).to_be_visible()
+    yield sup, context, page
+    context.close()
+
+
+def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(field, tmp_path, live_server, shot):
+    sup, context, page = field
+    pics = [jpeg(tmp_path / f"p{i}.jpg", c) for i, c in enumerate([(200, 40, 40), (40, 160, 40), (40, 40, 200)])]
+    big = jpeg(tmp_path / "big.jpg", (180, 150, 20), size=(2400, 1800))
+
+    page.get_by_label("西辛庄村").check()
+    page.get_by_label("庆南村").check()
+    page.get_by_label("督导情况").fill("查看村容村貌，与村“两委”座谈。")
+    page.get_by_label("拍摄现场照片").set_input_files(pics[0])
+    expect(page.locator("#fs-insp-photos .fs-field-photo")).to_have_count(1)
+    page.get_by_test_id("field-add-problem").click()
+    first = page.get_by_test_id("field-problem").nth(0)
+    fill_problem(first, "西辛庄村", "较重", "村口垃圾堆放未清运", [pics[1]])
+    first.get_by_label("所涉星（可选）").select_option(label="生态宜居星")
+    rule = first.get_by_label("所涉细则（可选）")
+    rule.select_option(index=1)
+    chosen_rule = rule.input_value()
+    deadline = first.get_by_label("整改期限").input_value()
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", deadline)
+    expect(first.locator(".fs-p-deadline-hint")).to_contain_text("按“较重”默认期限")
+
+    page.get_by_test_id("field-add-problem").click()
+    second = page.get_by_test_id("field-problem").nth(1)
+    fill_problem(second, "庆南村", "严重", "党务公开栏内容未更新", [pics[2], big])
+    second.get_by_label("问题描述").press("End")
+
+    # Everything typed so far is kept by the browser: a reload brings the draft back, photos included.
+    page.wait_for_timeout(600)  # the debounced save of the last keystrokes
+    page.reload()
+    expect(page.get_by_label("督导情况")).to_have_value("查看村容村貌，与村“两委”座谈。")
+    expect(page.get_by_test_id("field-problem")).to_have_count(2)
+    expect(page.get_by_test_id("field-problem").nth(1).get_by_label("问题描述")).to_have_value("党务公开栏内容未更新")
+    expect(page.get_by_test_id("field-problem").nth(0).get_by_label("所涉细则（可选）")).to_have_value(chosen_rule)
+    expect(page.locator(".fs-field-photo")).to_have_count(4)
+    shot(page, "field-phone-draft")
+
+    # No signal when the inspector hands it over: all of it waits on the phone.
+    context.set_offline(True)
+    page.get_by_test_id("field-submit").click()
+    waiting(page, 7)  # the inspection, two problems, four photos
+    expect(page.get_by_test_id("field-net")).to_have_text("离线")
+    expect(page.get_by_test_id("field-bundle")).to_have_count(1)
+    expect(page.get_by_test_id("field-queue-note")).to_contain_text("不会丢失")
+    assert not Inspection.objects.exists()
+    shot(page, "field-phone-offline")
+
+    # The signal comes back, and drops again while the first photo uploads: the server stored it, the phone never heard.
+    cut = {"done": False}
+
+    def drop_after_server_saved(route):
+        if cut["done"]:
+            route.continue_()
+            return
+        cut["done"] = True
+        route.fetch()
+        context.set_offline(True)
+        route.abort("internetdisconnected")
+
+    page.route(PHOTOS, drop_after_server_saved)
+    context.set_offline(False)
+    waiting(page, 4)
+    expect(page.get_by_test_id("field-net")).to_have_text("离线")
+    assert cut["done"]
+    assert Inspection.objects.count() == 1 and Problem.objects.count() == 2 and Evidence.objects.count() == 1
+
+    # Still no way through to the server: a reload loses nothing.
+    page.route("**/api/v1/supervision/field/**", lambda route: route.abort("internetdisconnected"))
+    context.set_offline(False)
+    page.reload()
+    waiting(page, 4)
+    expect(page.get_by_test_id("field-outbox-photo").and_(page.locator("[data-state=queued]"))).to_have_count(4)
+    expect(page.get_by_test_id("field-outbox-problem").and_(page.locator("[data-state=done]"))).to_have_count(2)
+    expect(page.get_by_test_id("field-bundle")).to_contain_text("党务公开栏内容未更新")
+    expect(page.get_by_test_id("field-queue-note")).to_contain_text("秒后自动重试")
+
+    # The way is clear again: the queue finishes on its own (the retry of the cut photo stores nothing new).
+    page.unroute("**/api/v1/supervision/field/**")
+    page.unroute(PHOTOS)
+    page.get_by_test_id("field-send-now").click()
+    waiting(page, 0)
+    expect(page.get_by_test_id("field-confirmed")).to_have_text("已确认 7 项")
+    expect(page.get_by_test_id("field-bundle")).to_contain_text("全部已由服务器确认")
+    shot(page, "field-phone-confirmed")
+
+    inspection = Inspection.objects.get()
+    assert inspection.notes == "查看村容村貌，与村“两委”座谈。" and inspection.created_by == sup.supervisor
+    assert {v.display_name for v in inspection.villages.all()} == {"西辛庄村", "庆南村"}
+    p1, p2 = Problem.objects.order_by("org_unit__code")  # 庆南村 (…201) before 西辛庄村 (…205)
+    assert (p1.description, p1.severity, p1.photos.count()) == ("党务公开栏内容未更新", "serious", 2)
+    assert (p2.description, p2.severity, p2.rule_code, p2.star_code) == ("村口垃圾堆放未清运", "general", chosen_rule, "stjy")
+    assert p2.deadline.isoformat() == deadline and p2.inspection == inspection and p1.inspection == inspection
+    assert inspection.photos.count() == 1 and p2.photos.count() == 1
+    assert Evidence.objects.count() == 4  # each photo once, the cut one included
+    sizes = sorted(Image.open(io.BytesIO(e.file.read())).size for e in Evidence.objects.all())
+    assert sizes[-1] == (1600, 1200)  # the 2400×1800 picture was downscaled on the phone
