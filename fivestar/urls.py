@@ -22,6 +22,7 @@ urlpatterns = [
     path("rating/", include("fivestar.rating.urls")),
     path("public/", include("fivestar.rating.urls_public")),
     path("inbox/", include("fivestar.inbox.urls")),
+    path("supervision/", include("fivestar.supervision.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -81,6 +81,7 @@ def entries(user) -> list[Entry]:
             out.append(Entry("my_village", "本村（社区）", url, VILLAGE_PAGES))
         else:
             out.append(Entry("my_village", "我负责的村（社区）", reverse("orgs:tree"), VILLAGE_PAGES))
+        out.append(Entry("supervision", "督导问题", reverse("supervision:problems"), ("/supervision/",)))
     else:
         wide = can(user, Action.VIEW, wide=True)
         if wide:
@@ -92,6 +93,7 @@ def entries(user) -> list[Entry]:
         if wide:
             out.append(Entry("indicators", "集体经济", reverse("indicators:list"), ("/indicators/",)))
             out.append(Entry("rating", "评星定级", reverse("rating:rounds"), ("/rating/",)))
+            out.append(Entry("supervision", "督导检查", reverse("supervision:problems"), ("/supervision/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):
             out.append(Entry("imports", "数据导入", reverse("imports:index"), ("/imports/",)))
     out.append(Entry("history", "操作记录", reverse("core:history"), ("/history/",)))

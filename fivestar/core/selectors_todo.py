@@ -33,6 +33,7 @@ RATING_NAMES = {0: "未评星", 1: "一星", 2: "二星", 3: "三星", 4: "四�
 # The status a level's approval leaves, and the level it then waits for.
 WAITING_FOR = {Status.SUBMITTED: "town", Status.TOWN_APPROVED: "county", Status.COUNTY_APPROVED: "city", Status.CITY_APPROVED: "province"}
 MAX_ITEMS = 20  # a 包村干部 has a handful of branches; beyond this the list page has them all
+MAX_PROBLEMS = 5  # the rest on the supervision problem list
 
 
 @dataclass
@@ -222,15 +223,33 @@ def _star_names(framework, codes) -> str:
     return "、".join(framework.stars_by_code[c].name for c in codes if c in framework.stars_by_code)
 
 
+def supervision_todo(user, today: datetime.date) -> list:
+    """The village's supervision problems waiting for it (待整改, 整改中 incl. returned ones), nearest deadline
+    first: one query, over the villages the user rectifies for."""
+    from fivestar.core.roles import Action
+    from fivestar.supervision.models import Problem
+    from fivestar.supervision.models.problem import ProblemStatus
+
+    rows = list(Problem.objects.visible_to(user, Action.RECTIFY).filter(status__in=[ProblemStatus.PENDING, ProblemStatus.RECTIFYING])
+                .select_related("org_unit").only("id", "description", "status", "deadline", "overdue", "org_unit__display_name")
+                .order_by("deadline", "id")[:MAX_PROBLEMS + 1])
+    for p in rows:
+        p.days_left = (p.deadline - today).days
+    return rows
+
+
 def village_todo(user, today: datetime.date | None = None) -> dict:
     """The to-do list of a village user: `items` (at most MAX_ITEMS, nearest deadline first, recognised last),
-    `more` (how many are left off), `units` (the branches, for their own pages)."""
+    `more` (how many are left off), `units` (the branches, for their own pages), `problems` (supervision
+    problems waiting for the village, at most MAX_PROBLEMS; `problems_more` when there are others)."""
     today = today or timezone.localdate()
+    problems = supervision_todo(user, today)
+    found = {"problems": problems[:MAX_PROBLEMS], "problems_more": len(problems) > MAX_PROBLEMS}
     rows = list(selectors_village.my_assessments(user)[:MAX_ITEMS + 1])
     more = len(rows) > MAX_ITEMS
     rows = rows[:MAX_ITEMS]
     if not rows:
-        return {"items": [], "more": False}
+        return {"items": [], "more": False, **found}
     _frameworks(rows)
     editable = [a for a in rows if a.round.phase == Round.Phase.OPEN and a.status in VILLAGE_EDITABLE]
     indicators = _indicators(editable)
@@ -264,4 +283,4 @@ def village_todo(user, today: datetime.date | None = None) -> dict:
             item.star_names = _star_names(framework, a.applied_stars)
             item.note = "已提交，申报已锁定。如需修改，请联系审核人员退回。"
         items.append(item)
-    return {"items": items, "more": more}
+    return {"items": items, "more": more, **found}

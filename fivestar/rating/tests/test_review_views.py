@@ -157,7 +157,7 @@ def test_review_page_shows_values_evidence_and_placeholder(world, make_round, lo
     response = login(world.users["town_admin"]).get(_review_url(a))
     page = response.content.decode()
     assert response.status_code == 200 and response.context["acting"] == "town"
-    assert "督导问题（督导模块上线后显示）" in page and "您正在以<strong>镇级初审</strong>身份办理" in page
+    assert 'data-testid="supervision-none"' in page and "您正在以<strong>镇级初审</strong>身份办理" in page  # 督导 section: no open problems
     assert 'data-testid="approve"' in page and 'data-testid="return-form"' in page
     # A star's rules arrive when it is opened (htmx), with the change form and lazily loaded thumbnails.
     assert f'data-testid="change-form-{RULE}"' not in page and f'hx-get="{_review_url(a)}stars/paf/"' in page
