@@ -33,17 +33,20 @@ class Action(models.TextChoices):
     MANAGE_SUPERVISION = "manage_supervision", "管理督导组与督导计划"
     SUPERVISE = "supervise", "督导检查、复查销号"
     RECTIFY = "rectify", "整改督导问题"
+    MANAGE_PLANNING = "manage_planning", "管理创建目标、责任书、台账，点评承诺"
+    WORK_TASKS = "work_tasks", "推进创建台账任务"
+    COMMIT = "commit", "晒承诺、亮业绩"
 
 
 ALL = set(Action)
 ROLE_ACTIONS: dict[str, set[str]] = {
     Role.SYSADMIN: ALL,
-    Role.COUNTY_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_STANDARDS, Action.MANAGE_ROUNDS, Action.REVIEW_COUNTY, Action.RECORD_VETO, Action.MANAGE_SUPERVISION, Action.SUPERVISE},
-    Role.TOWN_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_ROUNDS, Action.REVIEW_TOWN, Action.RECORD_VETO, Action.MANAGE_SUPERVISION, Action.SUPERVISE},
+    Role.COUNTY_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_STANDARDS, Action.MANAGE_ROUNDS, Action.REVIEW_COUNTY, Action.RECORD_VETO, Action.MANAGE_SUPERVISION, Action.SUPERVISE, Action.MANAGE_PLANNING, Action.WORK_TASKS},
+    Role.TOWN_ADMIN: {Action.VIEW, Action.MANAGE_ORG, Action.MANAGE_PEOPLE, Action.IMPORT_PEOPLE, Action.MANAGE_ACCOUNTS, Action.EDIT_RESULTS, Action.MANAGE_ROUNDS, Action.REVIEW_TOWN, Action.RECORD_VETO, Action.MANAGE_SUPERVISION, Action.SUPERVISE, Action.MANAGE_PLANNING, Action.WORK_TASKS},
     Role.SUPERVISOR: {Action.VIEW, Action.REVIEW_TOWN, Action.SUPERVISE},
     Role.AREA_LEADER: {Action.VIEW},
-    Role.VILLAGE_LIAISON: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS, Action.RECTIFY},
-    Role.VILLAGE_CADRE: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS, Action.RECTIFY},
+    Role.VILLAGE_LIAISON: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS, Action.RECTIFY, Action.WORK_TASKS, Action.COMMIT},
+    Role.VILLAGE_CADRE: {Action.VIEW, Action.MANAGE_PEOPLE, Action.EDIT_RESULTS, Action.SELF_ASSESS, Action.RECTIFY, Action.WORK_TASKS, Action.COMMIT},
     Role.OBSERVER: {Action.VIEW},
 }
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "fivestar.rating",
     "fivestar.inbox",
     "fivestar.supervision",
+    "fivestar.planning",
     "fivestar.api",
     "fivestar.demo",
 ]
