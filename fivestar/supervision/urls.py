@@ -24,6 +24,7 @@ urlpatterns = [
     path("settings/", views_teams.settings_pick, name="settings_pick"),
     path("settings/<str:code>/", views_teams.settings_edit, name="settings"),
     path("field/", views_field.field, name="field"),
+    path("field/sw.js", views_field.field_sw, name="field_sw"),
     path("exports/ledger.xlsx", export_views.ledger, name="ledger_xlsx"),
     path("villages/<str:code>/notice.docx", export_views.notice, name="village_notice"),
 ]

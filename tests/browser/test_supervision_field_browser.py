@@ -152,3 +152,30 @@ def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(fi
     assert Evidence.objects.count() == 4  # each photo once, the cut one included
     sizes = sorted(Image.open(io.BytesIO(e.file.read())).size for e in Evidence.objects.all())
     assert sizes[-1] == (1600, 1200)  # the 2400×1800 picture was downscaled on the phone
+
+
+def test_the_page_opens_with_no_signal_from_the_phones_copy(field, tmp_path, live_server, shot):
+    """After one visit with a signal, the page opens offline (service worker copy) and still shows what waits."""
+    sup, context, page = field
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.get_by_label("西辛庄村").check()
+    page.get_by_label("督导情况").fill("无信号时记录")
+    page.get_by_label("拍摄现场照片").set_input_files(jpeg(tmp_path / "a.jpg", (90, 30, 160)))
+    expect(page.locator("#fs-insp-photos .fs-field-photo")).to_have_count(1)
+    context.set_offline(True)
+    page.get_by_test_id("field-submit").click()
+    waiting(page, 2)
+
+    page.reload()  # no network at all: the page comes from the phone's copy, the records from IndexedDB
+    expect(page.get_by_test_id("field-net")).to_have_text("离线")
+    waiting(page, 2)
+    expect(page.get_by_test_id("field-bundle")).to_contain_text("无信号时记录")
+    expect(page.get_by_test_id("field-outbox-photo")).to_have_attribute("data-state", "queued")
+    shot(page, "field-phone-offline-copy")
+    assert not Inspection.objects.exists()
+
+    context.set_offline(False)
+    waiting(page, 0)
+    expect(page.get_by_test_id("field-confirmed")).to_have_text("已确认 2 项")
+    inspection = Inspection.objects.get()
+    assert inspection.notes == "无信号时记录" and inspection.photos.count() == 1

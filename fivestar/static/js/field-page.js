@@ -174,6 +174,12 @@
   function start() {
     F.data = JSON.parse($('fs-field-data').textContent);
     F.me = F.data.user;
+    // A copy of the page opened offline on a later day: today is the phone's day (Asia/Shanghai, UTC+8).
+    var local = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+    if (local > F.data.today) F.data.today = local;
+    if (navigator.serviceWorker && window.isSecureContext && F.data.sw) {
+      navigator.serviceWorker.register(F.data.sw, { scope: F.data.sw.replace(/sw\.js$/, '') }).catch(function () {});
+    }
     if (!F.data.teams.length) {
       $('fs-outbox').parentNode.insertBefore(el('div', 'alert alert-warning', '您还没有可督导的督导组（或督导组未分配村），请联系乡镇管理员。'), $('fs-outbox').parentNode.firstChild);
     }

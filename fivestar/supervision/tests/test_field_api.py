@@ -253,3 +253,29 @@ def test_the_page_is_for_inspectors_only(sup, login):
     SupervisionTeam.objects.filter(pk=sup.team.pk).update(name="</script><script>alert(1)</script>&")
     html = login(sup.supervisor).get("/supervision/field/").content.decode()
     assert "alert(1)" in html and "<script>alert" not in html and "\\u003C/script\\u003E" in html
+
+
+def test_the_page_reads_a_fixed_number_of_queries_whatever_the_villages(sup, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fivestar.orgs.models import Level
+    from tests.factories import unit
+
+    client = login(sup.supervisor)
+    client.get("/supervision/field/")
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/supervision/field/").status_code == 200
+    extra = [unit(f"410928103{300 + i}", f"新建{i}村委会", Level.VILLAGE, sup.world.town) for i in range(12)]
+    sup.team.villages.add(*extra)
+    with CaptureQueriesContext(connection) as many:
+        html = client.get("/supervision/field/").content.decode()
+    assert "新建11村" in html
+    assert len(many.captured_queries) == len(few.captured_queries), [q["sql"][:120] for q in many.captured_queries]
+
+
+def test_the_service_worker_is_served_from_the_pages_path(sup, login):
+    response = login(sup.supervisor).get("/supervision/field/sw.js")
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/javascript")
+    body = response.content.decode()
+    assert '"page": "/supervision/field/"' in body and "/static/js/field-queue.js" in body and "/api/" not in body
