@@ -89,6 +89,7 @@ from fivestar.rating.api_results import router as results_router  # noqa: E402
 from fivestar.rating.api_deadlines import router as deadlines_router  # noqa: E402
 from fivestar.core.api import router as history_router  # noqa: E402
 from fivestar.supervision.api_field import router as supervision_field_router  # noqa: E402
+from fivestar.supervision.api import router as supervision_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -102,3 +103,4 @@ api.add_router("/", results_router)
 api.add_router("/", deadlines_router)
 api.add_router("/", history_router)
 api.add_router("/", supervision_field_router)
+api.add_router("/", supervision_router)
