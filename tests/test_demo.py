@@ -206,6 +206,7 @@ def test_demo_rating_follows_another_today_into_another_year():
     _assert_honest(today)
     assert Round.objects.get(scope__code=TOWN, phase=Round.Phase.OPEN).name == f"{today.year}年第二次动态评星"
     _assert_second_town(today)
+    assert_supervision_dated(today)  # 庆祖镇's supervision follows too: that year's weeks, before that day
 
 
 # --- 户部寨镇: a second town whose current round the county can recognise today -----------------------
@@ -215,6 +216,7 @@ from django.test import RequestFactory  # noqa: E402
 
 from fivestar.rating.services import recognise  # noqa: E402
 from fivestar.rating.services.notice import final_status  # noqa: E402
+from tests.test_demo_supervision import assert_supervision_dated  # noqa: E402
 
 SECOND = "410928107"
 

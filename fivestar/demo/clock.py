@@ -25,6 +25,20 @@ def at(day: datetime.date, hour: int = 9, minute: int = 0) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
 
 
+@contextlib.contextmanager
+def pinned(moment: datetime.datetime):
+    """Run a block as if it were `moment`: `django.utils.timezone.now` (and with it `localdate`, `auto_now` fields and
+    every service reading today's date) answers `moment`. For stories whose services decide by today's date (a
+    supervision problem is overdue when today is past its deadline), which stamping rows afterwards cannot fix.
+    Only for the demo loader (one process, one thread); the real clock is back when the block ends."""
+    real = timezone.now
+    timezone.now = lambda: moment
+    try:
+        yield moment
+    finally:
+        timezone.now = real
+
+
 @dataclass(frozen=True)
 class InterimPeriod:
     """The two-month period of the interim rounds (动态评星) that contains a day."""

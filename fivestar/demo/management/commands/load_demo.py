@@ -1,5 +1,5 @@
-"""Load the demo: 濮阳县 from the official division codes, 庆祖镇 in full detail, and 户部寨镇 with a round
-ready for 认定 today. Idempotent.
+"""Load the demo: 濮阳县 from the official division codes, 庆祖镇 in full detail (with this year's supervision),
+and 户部寨镇 with a round ready for 认定 today. Idempotent.
 
 History is dated in its own years; the current rating round is the one of the period containing
 today (`--today YYYY-MM-DD` loads the demo as of another day).
@@ -12,12 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 6
+STEPS = 7
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
 class Command(BaseCommand):
-    help = "加载演示数据（濮阳县行政区划、庆祖镇完整数据、创建标准、集体经济收入、评星记录，以及可当天认定的户部寨镇），可重复运行"
+    help = "加载演示数据（濮阳县行政区划、庆祖镇完整数据、创建标准、集体经济收入、评星记录、督导记录，以及可当天认定的户部寨镇），可重复运行"
 
     def step(self, n: int, text: str) -> None:
         # `make demo` is silent for over a minute otherwise: say what is happening, step by step.
@@ -65,6 +65,12 @@ class Command(BaseCommand):
         if rating.why_early:
             self.stdout.write(self.style.WARNING(f"户部寨镇：{rating.why_early}。"))
         self.stdout.write(f"户部寨镇：{rating.stage}")
+        self.step(7, "生成庆祖镇今年以来的督导检查、问题清单和整改记录")
+        from fivestar.demo.supervision import SupervisionDemo
+
+        supervision = SupervisionDemo(today=today)
+        if supervision.load():
+            self.stdout.write("庆祖镇督导：" + supervision.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
