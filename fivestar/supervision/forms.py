@@ -32,7 +32,7 @@ class ProblemFilterForm(forms.Form):
     team = forms.TypedChoiceField(label="督导组", coerce=int, required=False, empty_value=None)
     start = forms.DateField(label="发现日期自", required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label="至", required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    q = forms.CharField(label="搜索", max_length=60, required=False, widget=forms.TextInput(attrs={"placeholder": "问题描述或村名", "type": "search"}))
+    q = forms.CharField(label="搜索", max_length=60, required=False, widget=forms.TextInput(attrs={"placeholder": "描述/村名/责任人", "type": "search", "aria-label": "搜索"}))
 
     def __init__(self, data, *, stars: dict, teams: list):
         super().__init__(data)
@@ -68,7 +68,7 @@ class TeamForm(forms.Form):
     villages = forms.ModelMultipleChoiceField(label="负责村（社区）", queryset=None, required=False, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="说明", max_length=200, required=False)
 
-    def __init__(self, data=None, *, people, villages, team=None):
+    def __init__(self, data=None, *, people, villages, team=None, wide=False):
         initial = None
         if team is not None:
             initial = {"name": team.name, "leader": team.leader_id, "note": team.note,
@@ -78,7 +78,8 @@ class TeamForm(forms.Form):
         self.fields["members"].queryset = people
         self.fields["villages"].queryset = villages
         self.fields["leader"].label_from_instance = self.fields["members"].label_from_instance = _person_label
-        self.fields["villages"].label_from_instance = lambda v: v.display_name
+        # A county team's villages lie in several towns: each is named with its town.
+        self.fields["villages"].label_from_instance = (lambda v: f"{v.parent.display_name} · {v.display_name}") if wide else (lambda v: v.display_name)
         _style(self)
 
     def clean_name(self):

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 
 from fivestar.core import menu
 from fivestar.core.pagination import paginate
+from fivestar.core.scoping import covers
 from fivestar.orgs.models import Level
 
 from . import scope as scopes
@@ -65,5 +66,6 @@ def problem_list(request):
         "page_title": f"督导问题 · {scope.label}", "breadcrumbs": crumbs({"label": scope.label}),
         "tabs": tabs(user, "problems"), "scope": scope, "form": form, "page": page, "filtered": filtered,
         "status": status, "is_village": menu.is_village_user(user),
+        "parent": parent if (parent := getattr(scope.unit, "parent", None)) is not None and covers(user, parent) else None,
     }
     return render(request, "supervision/problems.html", context)

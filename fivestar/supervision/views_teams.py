@@ -95,8 +95,8 @@ def team_create(request):
         unit = choices[0]
     people, villages = _form_parts(unit)
     if request.method == "POST":
-        return _save(request, unit, TeamForm(request.POST, people=people, villages=villages))
-    return _render_form(request, unit, TeamForm(people=people, villages=villages))
+        return _save(request, unit, TeamForm(request.POST, people=people, villages=villages, wide=unit.level < Level.TOWN))
+    return _render_form(request, unit, TeamForm(people=people, villages=villages, wide=unit.level < Level.TOWN))
 
 
 @login_required
@@ -109,8 +109,9 @@ def team_edit(request, pk):
         raise PermissionDenied("只有镇级、县级管理员可以修改督导组。")
     people, villages = _form_parts(team.org_unit)
     if request.method == "POST":
-        return _save(request, team.org_unit, TeamForm(request.POST, people=people, villages=villages), team)
-    return _render_form(request, team.org_unit, TeamForm(people=people, villages=villages, team=team), team)
+        wide = team.org_unit.level < Level.TOWN
+        return _save(request, team.org_unit, TeamForm(request.POST, people=people, villages=villages, wide=wide), team)
+    return _render_form(request, team.org_unit, TeamForm(people=people, villages=villages, team=team, wide=team.org_unit.level < Level.TOWN), team)
 
 
 @login_required
