@@ -171,3 +171,21 @@ def test_command_runs_for_a_date(sup, capsys):
 
 def test_default_today_is_the_local_date(sup):
     assert run_daily()["date"] == timezone.localdate()
+
+
+def test_the_scheduler_runs_the_daily_job(sup, capsys):
+    from fivestar.rating.management.commands.scheduler import JOBS
+
+    assert "supervision_daily" in JOBS
+    call_command("scheduler", "--once")
+    assert "截止提醒" in capsys.readouterr().out
+
+
+def test_the_fivestar_command_names_reach_the_management_commands(capsys):
+    from fivestar.cli import USAGE, main
+
+    assert "supervision-daily" in USAGE and "rebuild-problem-stats" in USAGE
+    for name, words in (("supervision-daily", "逐级升级"), ("rebuild-problem-stats", "只核对不保存")):
+        with pytest.raises(SystemExit):
+            main([name, "--help"])
+        assert words in capsys.readouterr().out
