@@ -27,6 +27,7 @@ class Scope:
     team: SupervisionTeam | None = None
     stats: list = field(default_factory=list)
     children: list = field(default_factory=list)  # the next level's kept counts (a town's villages, a county's towns)
+    areas: list = field(default_factory=list)  # a town's areas (片区) with their kept counts
 
     @property
     def open(self) -> int:
@@ -131,6 +132,8 @@ def _unit_scope(unit: OrgUnit) -> Scope:
         scope.children = list(
             ProblemStats.objects.filter(unit__parent=unit, open__gt=0).select_related("unit")
             .order_by("-overdue", "-open", "unit__path")[:CHILD_ROWS])
+    if unit.level == Level.TOWN:
+        scope.areas = list(ProblemStats.objects.filter(area__town=unit).select_related("area").order_by("area__name"))
     return scope
 
 

@@ -142,3 +142,13 @@ def test_list_queries_do_not_grow_with_rows_nor_count_for_kept_filters(sup, worl
     if query in ("", "?status=all"):
         assert not counts, counts  # the kept counts give the number of rows
     assert Problem.objects.count() == 53
+
+
+def test_a_town_list_links_its_areas_and_an_area_list_holds_its_villages(sup, world, login):
+    mine = sup.problem(description="片区内的问题")
+    sup.problem(description="片区外的问题", village=world.sibling)
+    client = login(sup.town_admin)
+    html = client.get(URL).content.decode()
+    assert f'href="?area={world.area.pk}">西片区 未销号 1' in html
+    assert _ids(client.get(f"{URL}?area={world.area.pk}").content.decode()) == [mine.pk]
+    assert 'data-testid="scope-up"' not in client.get(URL).content.decode()  # the county is not the town's to open
