@@ -17,30 +17,9 @@ from fivestar.supervision.models import Inspection, Problem
 from fivestar.supervision.tests.conftest import Sup
 
 from .conftest import PHONE
+from .field_helpers import FIELD_API, PHOTOS, cut_after_server_saved, fill_problem, jpeg, waiting
 
 pytestmark = pytest.mark.browser
-PHOTOS = "**/api/v1/supervision/field/photos"
-
-
-def jpeg(path, color, size=(96, 72)):
-    img = Image.new("RGB", size, color)
-    for x in range(0, size[0], 8):  # some detail, so a re-encoded picture is really smaller
-        img.paste((255 - color[0], color[1], 255 - color[2]), (x, 0, x + 3, size[1]))
-    img.save(path, "JPEG", quality=92)
-    return str(path)
-
-
-def waiting(page, n):
-    expect(page.get_by_test_id("field-waiting")).to_have_text(f"待上传 {n} 项")
-
-
-def fill_problem(card, village, severity, text, photos):
-    card.get_by_label("村（社区）").select_option(label=village)
-    card.get_by_label("严重程度").select_option(label=severity)
-    card.get_by_label("问题描述").fill(text)
-    for path in photos:
-        card.get_by_label("拍摄问题照片").set_input_files(path)
-    expect(card.locator(".fs-field-photo")).to_have_count(len(photos))
 
 
 @pytest.fixture
@@ -104,18 +83,8 @@ def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(fi
     shot(page, "field-phone-offline")
 
     # The signal comes back, and drops again while the first photo uploads: the server stored it, the phone never heard.
-    cut = {"done": False}
-
-    def drop_after_server_saved(route):
-        if cut["done"]:
-            route.continue_()
-            return
-        cut["done"] = True
-        route.fetch()
-        context.set_offline(True)
-        route.abort("internetdisconnected")
-
-    page.route(PHOTOS, drop_after_server_saved)
+    drop, cut = cut_after_server_saved(context)
+    page.route(PHOTOS, drop)
     context.set_offline(False)
     waiting(page, 4)
     expect(page.get_by_test_id("field-net")).to_have_text("离线")
@@ -123,7 +92,7 @@ def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(fi
     assert Inspection.objects.count() == 1 and Problem.objects.count() == 2 and Evidence.objects.count() == 1
 
     # Still no way through to the server: a reload loses nothing.
-    page.route("**/api/v1/supervision/field/**", lambda route: route.abort("internetdisconnected"))
+    page.route(FIELD_API, lambda route: route.abort("internetdisconnected"))
     context.set_offline(False)
     page.reload()
     waiting(page, 4)
@@ -133,7 +102,7 @@ def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(fi
     expect(page.get_by_test_id("field-queue-note")).to_contain_text("秒后自动重试")
 
     # The way is clear again: the queue finishes on its own (the retry of the cut photo stores nothing new).
-    page.unroute("**/api/v1/supervision/field/**")
+    page.unroute(FIELD_API)
     page.unroute(PHOTOS)
     page.get_by_test_id("field-send-now").click()
     waiting(page, 0)

@@ -60,8 +60,20 @@
       fig.className = 'fs-field-photo'; fig.dataset.uid = p.uid; fig.dataset.testid = 'field-photo';
       img.src = F.thumb(p); img.alt = p.name || '照片';
       btn.type = 'button'; btn.className = 'btn btn-sm btn-light fs-photo-remove'; btn.textContent = '×'; btn.setAttribute('aria-label', '删除照片');
-      btn.addEventListener('click', function () { F.remove([p.uid]).then(redraw); });
+      btn.addEventListener('click', function () { F.remove([p.uid]).then(function () { refreshPhotos(ownerUid); }); });
       fig.appendChild(img); fig.appendChild(btn); box.appendChild(fig);
+    });
+  }
+
+  // Only the thumbnails of one record are drawn again after a photo: the cards (and their file inputs) stay, so
+  // a photo still being taken in the camera app lands where it was asked for.
+  function refreshPhotos(ownerUid) {
+    var box = ownerUid === F.draft.uid ? $('fs-insp-photos') : document.querySelector('.fs-problem[data-uid="' + ownerUid + '"] .fs-p-photos');
+    if (box) drawPhotos(box, ownerUid);
+  }
+  function watchFiles(root) {
+    Array.prototype.forEach.call(root.querySelectorAll('.fs-file'), function (input) {
+      input.addEventListener('change', function () { addPhotos(input); });
     });
   }
 
@@ -105,6 +117,7 @@
       F.remove([p.uid].concat(photosOf(p.uid).map(function (x) { return x.uid; }))).then(redraw);
     });
     drawPhotos(q('.fs-p-photos'), p.uid);
+    watchFiles(card);
     return card;
   }
 
@@ -133,7 +146,7 @@
           name: photo.name, mime: photo.mime, bytes: photo.bytes, size: photo.size };
         return F.save([row]);
       });
-    }, flush()).then(redraw, function () { F.formError('照片未能保存在本机（存储空间不足？），请重试。'); });
+    }, flush()).then(function () { refreshPhotos(parent); }, function () { F.formError('照片未能保存在本机（存储空间不足？），请重试。'); });
   }
 
   function check() {
@@ -187,7 +200,7 @@
       }
       touch(d);
     });
-    form.addEventListener('change', function (e) { if (e.target.classList.contains('fs-file')) addPhotos(e.target); });
+    watchFiles($('fs-insp-photos').parentNode);
     form.addEventListener('submit', submit);
     $('fs-add-problem').addEventListener('click', function () {
       var only = F.draft.villages.length === 1 ? F.draft.villages[0] : null;

@@ -17,24 +17,34 @@
   function village(id) { var v = F.data.villages[id]; return v ? v.name : '村（社区）' + id; }
   function teamName(id) { var t = F.data.teams.find(function (x) { return x.id === id; }); return t ? t.name : ''; }
 
+  // Reads and writes of the rows run one after another: a read started before a write never puts back the rows
+  // as they were before it (a photo just taken would vanish from the page until the next reload).
+  var chain = Promise.resolve();
+  function serial(fn) { var next = chain.then(fn, fn); chain = next.catch(function () {}); return next; }
   F.load = function () {
-    return F.store.all().then(function (loaded) {
-      // Draft rows being edited on this page keep their in-memory object (the form holds it).
-      F.rows = loaded.map(function (r) { var cur = F.byUid[r.uid]; return r.state === 'draft' && cur && cur.state === 'draft' ? cur : r; });
-      index();
+    return serial(function () {
+      return F.store.all().then(function (loaded) {
+        // Draft rows being edited on this page keep their in-memory object (the form holds it).
+        F.rows = loaded.map(function (r) { var cur = F.byUid[r.uid]; return r.state === 'draft' && cur && cur.state === 'draft' ? cur : r; });
+        index();
+      });
     });
   };
   F.save = function (rows) {
-    return F.store.putMany(rows).then(function () {
-      rows.forEach(function (r) { if (!F.byUid[r.uid]) F.rows.push(r); else F.rows[F.rows.indexOf(F.byUid[r.uid])] = r; F.byUid[r.uid] = r; });
-      render();
+    return serial(function () {
+      return F.store.putMany(rows).then(function () {
+        rows.forEach(function (r) { if (!F.byUid[r.uid]) F.rows.push(r); else F.rows[F.rows.indexOf(F.byUid[r.uid])] = r; F.byUid[r.uid] = r; });
+        render();
+      });
     });
   };
   F.remove = function (uids) {
-    return F.store.removeMany(uids).then(function () {
-      F.rows = F.rows.filter(function (r) { return uids.indexOf(r.uid) < 0; });
-      uids.forEach(function (u) { if (F.thumbs[u]) { URL.revokeObjectURL(F.thumbs[u]); delete F.thumbs[u]; } });
-      index(); render();
+    return serial(function () {
+      return F.store.removeMany(uids).then(function () {
+        F.rows = F.rows.filter(function (r) { return uids.indexOf(r.uid) < 0; });
+        uids.forEach(function (u) { if (F.thumbs[u]) { URL.revokeObjectURL(F.thumbs[u]); delete F.thumbs[u]; } });
+        index(); render();
+      });
     });
   };
   F.thumb = function (row) {
