@@ -64,6 +64,17 @@ def village_people(problem) -> set[int]:
     return users
 
 
+def overdue_reason(deadline: datetime.date) -> str:
+    """The reason of a problem's overdue event; with the deadline in it, one event per deadline (unique)."""
+    return f"已超过整改期限 {deadline:%Y-%m-%d}"
+
+
+def _overdue_event(problem) -> None:
+    """A problem recorded or moved past its deadline is overdue from that moment, as the daily job would mark it."""
+    ProblemEvent.objects.bulk_create([ProblemEvent(problem=problem, action=ProblemEvent.Action.OVERDUE, from_status=problem.status,
+                                                   reason=overdue_reason(problem.deadline))], ignore_conflicts=True)
+
+
 def _event(problem, user, action, from_status="", to_status="", reason="", detail=None) -> ProblemEvent:
     return ProblemEvent.objects.create(problem=problem, user=user, action=action, from_status=from_status,
                                        to_status=to_status, reason=(reason or "")[:500], detail=detail)
@@ -124,6 +135,8 @@ def create_problem(user, village, *, description, severity, deadline=None, star_
                 problem.photos.add(*photos)
             _event(problem, user, ProblemEvent.Action.CREATE, "", S.PENDING, description[:200],
                    {"severity": severity, "deadline": deadline.isoformat(), "responsible": getattr(responsible, "name", "")})
+            if problem.overdue:
+                _overdue_event(problem)
             stats.apply(stats.problem_keys(problem), stats.contribution(problem.status, problem.overdue))
             title = f"{village.display_name}有新的督导问题，请于 {deadline:%Y-%m-%d} 前整改"
             _notify(problem, village_people(problem), Notification.Kind.INFO, title, f"sup-new-{problem.pk}", description[:200])
@@ -277,6 +290,8 @@ def change_deadline(problem, user, deadline: datetime.date, reason: str, version
         _save(current, before, ["deadline", "overdue", "escalation_step"])
         _event(current, user, ProblemEvent.Action.DEADLINE, current.status, current.status, reason,
                {"from": old.isoformat(), "to": deadline.isoformat()})
+        if current.overdue:
+            _overdue_event(current)
         _notify(current, village_people(current), Notification.Kind.INFO,
                 f"{current.org_unit.display_name}督导问题的整改期限调整为 {deadline:%Y-%m-%d}",
                 f"sup-deadline-{current.pk}-{current.version}", reason[:200])

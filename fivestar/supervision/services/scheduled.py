@@ -21,7 +21,7 @@ from fivestar.inbox.services import notify_many
 from ..models import Problem, ProblemEvent, SupervisionSettings
 from ..models.problem import OPEN_STATUSES, ProblemStatus
 from . import stats
-from .problems import problem_url
+from .problems import overdue_reason, problem_url
 from .recipients import area_leader_users, liaison_users, responsible_users, town_admin_users
 from .settings import ESCALATION_STEPS, escalation_days
 
@@ -135,7 +135,7 @@ def mark_overdue(today) -> tuple[int, int]:
     def handle(rows):
         ids = [r["id"] for r in rows]
         Problem.objects.filter(pk__in=ids, overdue=False).update(overdue=True)
-        _new_events(rows, ProblemEvent.Action.OVERDUE, lambda r: f"已超过整改期限 {r['deadline']:%Y-%m-%d}")
+        _new_events(rows, ProblemEvent.Action.OVERDUE, lambda r: overdue_reason(r["deadline"]))
         above = stats.unit_ids_above({r["org_unit__path"] for r in rows})
         deltas = stats.Deltas()
         for r in rows:

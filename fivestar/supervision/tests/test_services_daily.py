@@ -189,3 +189,12 @@ def test_the_fivestar_command_names_reach_the_management_commands(capsys):
         with pytest.raises(SystemExit):
             main([name, "--help"])
         assert words in capsys.readouterr().out
+
+
+def test_a_problem_recorded_after_its_deadline_is_overdue_at_once(sup):
+    today = timezone.localdate()
+    p = sup.problem(found_on=today - datetime.timedelta(days=10), deadline=today - datetime.timedelta(days=1))
+    assert p.overdue and stats_for(unit=sup.world.village)["overdue"] == 1
+    assert list(p.events.values_list("action", flat=True)) == ["create", "overdue"]
+    result = run_daily(today)
+    assert result["overdue"] == 0 and result["escalated"] == 1 and p.events.filter(action="overdue").count() == 1
