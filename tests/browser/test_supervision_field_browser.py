@@ -148,3 +148,38 @@ def test_the_page_opens_with_no_signal_from_the_phones_copy(field, tmp_path, liv
     expect(page.get_by_test_id("field-confirmed")).to_have_text("已确认 2 项")
     inspection = Inspection.objects.get()
     assert inspection.notes == "无信号时记录" and inspection.photos.count() == 1
+
+
+def test_a_portal_page_or_a_gateway_error_is_retried_and_a_refusal_is_shown_with_its_reason(field, tmp_path):
+    """A village Wi-Fi login page (200 HTML) or a 502 is not an answer: the queue tries again by itself. A refusal
+    (the village left the team meanwhile) stops that record and what belongs to it, says why, and can be deleted."""
+    sup, context, page = field
+    page.get_by_label("庆南村").check()
+    page.get_by_test_id("field-add-problem").click()
+    fill_problem(page.get_by_test_id("field-problem").nth(0), "庆南村", "一般", "路灯不亮", [jpeg(tmp_path / "l.jpg", (5, 5, 90))])
+    answers = [{"status": 200, "content_type": "text/html", "body": "<html>请先登录村委会 Wi-Fi</html>"},
+               {"status": 502, "content_type": "text/html", "body": "<html>Bad Gateway</html>"}]
+    seen = []
+
+    def flaky(route):
+        seen.append(route.request.url)
+        if answers:
+            route.fulfill(**answers.pop(0))
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/supervision/field/inspections", flaky)
+    sup.team.villages.remove(sup.world.sibling)  # meanwhile the town gave 庆南村 to another team
+    page.get_by_test_id("field-submit").click()
+    refused = page.get_by_test_id("field-refusal")
+    expect(refused).to_contain_text("该村（社区）不在本督导组的负责范围内")
+    assert len(seen) == 3  # the portal page, the gateway error, then the server's answer
+    expect(page.get_by_test_id("field-refused")).to_have_text("未能保存 1 项（见下方原因）")
+    expect(page.get_by_test_id("field-outbox-problem")).to_have_attribute("data-state", "blocked")
+    waiting(page, 2)  # the problem and its photo wait for their inspection; nothing was sent for them
+    assert not Inspection.objects.exists() and not Problem.objects.exists()
+    page.once("dialog", lambda dialog: dialog.accept())
+    refused.get_by_role("button", name="删除此项").click()
+    waiting(page, 0)
+    expect(page.get_by_test_id("field-bundle")).to_have_count(0)
+    expect(page.get_by_test_id("field-refused")).to_be_hidden()
