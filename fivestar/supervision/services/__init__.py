@@ -4,12 +4,13 @@ from .access import can_manage, can_rectify, can_supervise, can_view, is_village
 from .errors import SupervisionError
 from .inspections import add_inspection_photo, record_inspection
 from .plans import add_visit, generate_plan, monday, move_visit
-from .problems import (accept, add_problem_photo, change_deadline, create_problem, reject, start_rectification,
-                       submit_rectification)
+from .problems import create_problem
 from .scheduled import is_overdue, local_date, run_daily
 from .settings import default_deadline, save_settings, settings_for
 from .stats import rebuild_problem_stats
 from .teams import save_team
+from .transitions import (accept, add_problem_photo, change_deadline, reject, start_rectification,
+                          submit_rectification)
 
 __all__ = [
     "SupervisionError", "accept", "add_inspection_photo", "add_problem_photo", "add_visit", "can_manage", "can_rectify",
