@@ -55,40 +55,40 @@ class SessionCsrf(SessionAuth):
 router = Router(tags=["现场督导"], auth=[BearerToken(), SessionCsrf()])
 
 
-class FieldErrorOut(Schema):
+class FieldPageErrorOut(Schema):
     detail: str = Field(..., description="错误说明（中文）")
     retry: bool = Field(False, description="稍后重发同一请求即可（所属记录尚未到达）")
 
 
-class FieldFieldErrorOut(Schema):
+class FieldPageItemErrorOut(Schema):
     field: str = Field(..., description="出错的字段")
     message: str = Field(..., description="错误说明（中文）")
     type: str = Field("", description="错误类型")
 
 
-class FieldValidationErrorOut(Schema):
+class FieldPageValidationErrorOut(Schema):
     detail: str = Field(..., description="错误说明（中文）")
-    errors: list[FieldFieldErrorOut] = Field(..., description="逐个字段的错误")
+    errors: list[FieldPageItemErrorOut] = Field(..., description="逐个字段的错误")
 
 
-class SavedOut(Schema):
+class FieldSavedOut(Schema):
     id: int = Field(..., description="服务器上的编号")
     client_uid: uuid.UUID = Field(..., description="页面生成的编号")
     created: bool = Field(..., description="本次新建（false：此前已保存，本次为重发）")
 
 
-class ProblemSavedOut(SavedOut):
+class FieldProblemSavedOut(FieldSavedOut):
     deadline: datetime.date = Field(..., description="整改期限")
     status: str = Field(..., description="状态")
 
 
-class PhotoSavedOut(Schema):
+class FieldPhotoSavedOut(Schema):
     evidence: int = Field(..., description="佐证（照片）编号")
     client_uid: uuid.UUID = Field(..., description="页面生成的照片编号")
     created: bool = Field(..., description="本次新关联（false：同一照片此前已保存）")
 
 
-ERRORS = {400: FieldErrorOut, 403: FieldErrorOut, 404: FieldErrorOut, 409: FieldErrorOut, 422: FieldValidationErrorOut}
+ERRORS = {400: FieldPageErrorOut, 403: FieldPageErrorOut, 404: FieldPageErrorOut, 409: FieldPageErrorOut, 422: FieldPageValidationErrorOut}
 
 
 def _invalid(field: str, message: str, detail: str = "提交的内容有误。"):
@@ -109,7 +109,7 @@ def _foreign_uid(obj, user) -> bool:
     return obj.created_by_id != user.pk and not can_supervise(user, obj.org_unit)
 
 
-class InspectionIn(Schema):
+class FieldInspectionIn(Schema):
     client_uid: uuid.UUID = Field(..., description="页面生成的编号（UUID），重发时不变")
     team: int = Field(..., ge=1, le=MAX_ID, description="督导组编号")
     date: datetime.date = Field(..., description="督导日期")
@@ -119,9 +119,9 @@ class InspectionIn(Schema):
     star_code: str = Field("", max_length=10, description="所涉星（单星攻坚督导时填写）")
 
 
-@router.post("/supervision/field/inspections", response={200: SavedOut, 201: SavedOut, **ERRORS}, summary="记录一次督导检查（可重发）", url_name="field_inspection",
+@router.post("/supervision/field/inspections", response={200: FieldSavedOut, 201: FieldSavedOut, **ERRORS}, summary="记录一次督导检查（可重发）", url_name="field_inspection",
              description="按 client_uid 幂等：同一编号再次提交返回此前保存的记录（200，created=false）。")
-def post_inspection(request, payload: InspectionIn):
+def post_inspection(request, payload: FieldInspectionIn):
     user = request.user
     existing = Inspection.objects.select_related("org_unit").filter(client_uid=payload.client_uid).first()
     if existing is not None:
@@ -154,7 +154,7 @@ def post_inspection(request, payload: InspectionIn):
     return Status(201, {"id": inspection.pk, "client_uid": inspection.client_uid, "created": True})
 
 
-class ProblemIn(Schema):
+class FieldProblemIn(Schema):
     client_uid: uuid.UUID = Field(..., description="页面生成的编号（UUID），重发时不变")
     inspection_uid: uuid.UUID | None = Field(None, description="所属督导检查的 client_uid")
     village: int = Field(..., ge=1, le=MAX_ID, description="村（社区）编号")
@@ -169,10 +169,10 @@ def _problem_out(problem: Problem, created: bool) -> dict:
     return {"id": problem.pk, "client_uid": problem.client_uid, "created": created, "deadline": problem.deadline, "status": problem.status}
 
 
-@router.post("/supervision/field/problems", response={200: ProblemSavedOut, 201: ProblemSavedOut, **ERRORS},
+@router.post("/supervision/field/problems", response={200: FieldProblemSavedOut, 201: FieldProblemSavedOut, **ERRORS},
              summary="记录督导发现的问题（可重发）", url_name="field_problem",
              description="按 client_uid 幂等。所属督导检查（inspection_uid）尚未到达时返回 409（retry=true），稍后重发即可。")
-def post_problem(request, payload: ProblemIn):
+def post_problem(request, payload: FieldProblemIn):
     user = request.user
     existing = Problem.objects.select_related("org_unit").filter(client_uid=payload.client_uid).first()
     if existing is not None:
@@ -227,7 +227,7 @@ def _photo_target(user, target: str, target_uid: uuid.UUID):
     return record, unit, None
 
 
-@router.post("/supervision/field/photos", response={200: PhotoSavedOut, 201: PhotoSavedOut, **ERRORS},
+@router.post("/supervision/field/photos", response={200: FieldPhotoSavedOut, 201: FieldPhotoSavedOut, **ERRORS},
              summary="上传一张现场照片（可重发）", url_name="field_photo",
              description="multipart/form-data：file 照片，target 为 inspection（督导检查）或 problem（问题），target_uid 为该记录的 "
                          "client_uid。只接受图片（按内容识别）；位置信息在保存前去除。同一照片重发只保存一次。")
