@@ -27,32 +27,32 @@ ESCALATION_STEPS = {0: "未升级", 1: "包村干部", 2: "包片领导", 3: "�
 STATUS_NAMES = dict(ProblemStatus.choices)
 SEVERITY_NAMES = dict(Severity.choices)
 
-# (header, width, kind): kind "date" / "datetime" format the cell, "text" keeps codes as text.
+# (header, width)
 COLUMNS = [
-    ("序号", 7, ""),
-    ("县（区）", 12, ""),
-    ("乡镇（街道）", 14, ""),
-    ("村（社区）", 16, ""),
-    ("村（社区）代码", 15, "text"),
-    ("督导组", 16, ""),
-    ("所涉星", 12, ""),
-    ("所涉细则", 36, ""),
-    ("问题描述", 44, ""),
-    ("严重程度", 9, ""),
-    ("整改责任人", 11, ""),
-    ("整改期限", 12, "date"),
-    ("状态", 9, ""),
-    ("是否逾期", 9, ""),
-    ("逾期升级", 11, ""),
-    ("发现日期", 12, "date"),
-    ("开始整改", 17, "datetime"),
-    ("提交复查", 17, "datetime"),
-    ("销号时间", 17, "datetime"),
-    ("销号人", 10, ""),
-    ("退回次数", 9, ""),
-    ("最近整改措施", 44, ""),
+    ("序号", 7),
+    ("县（区）", 12),
+    ("乡镇（街道）", 14),
+    ("村（社区）", 16),
+    ("村（社区）代码", 15),
+    ("督导组", 16),
+    ("所涉星", 12),
+    ("所涉细则", 36),
+    ("问题描述", 44),
+    ("严重程度", 9),
+    ("整改责任人", 11),
+    ("整改期限", 12),
+    ("状态", 9),
+    ("是否逾期", 9),
+    ("逾期升级", 11),
+    ("发现日期", 12),
+    ("开始整改", 17),
+    ("提交复查", 17),
+    ("销号时间", 17),
+    ("销号人", 10),
+    ("退回次数", 9),
+    ("最近整改措施", 44),
 ]
-HEADERS = [header for header, _, _ in COLUMNS]
+HEADERS = [header for header, _ in COLUMNS]
 
 FIELDS = (
     "pk", "org_unit__code", "org_unit__display_name", "org_unit__branch_type", "org_unit__parent__display_name",
@@ -127,25 +127,16 @@ def write_ledger(rows: Iterable[dict], title: str, names: FrameworkNames | None 
     today = today or timezone.localdate()
     wb = write_only_workbook()
     ws = wb.create_sheet(SHEET)
-    for col, (_, width, _) in enumerate(COLUMNS, start=1):
+    for col, (_, width) in enumerate(COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A3"
-    bold, centre, wrap = Font(bold=True), Alignment(horizontal="center", vertical="center"), Alignment(wrap_text=True, vertical="top")
+    bold, centre = Font(bold=True), Alignment(horizontal="center", vertical="center")
     append_row(ws, [safe_cell(ws, title, font=Font(bold=True, size=14))])
     append_row(ws, [safe_cell(ws, header, font=bold, alignment=centre) for header in HEADERS])
-    formats = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm", "text": "@"}
-    kinds = [kind for _, _, kind in COLUMNS]
-    long_text = {HEADERS.index("问题描述"), HEADERS.index("最近整改措施"), HEADERS.index("所涉细则")}
+    # Rows as plain values: openpyxl gives dates and times their formats, `append_row` keeps formula-like text as
+    # text. A styled cell per value would double the time a county's ledger takes.
     for number, row in enumerate(rows, start=1):
-        cells = []
-        for i, value in enumerate(ledger_cells(row, number, names, today)):
-            style = {}
-            if kinds[i] and value not in (None, ""):
-                style["number_format"] = formats[kinds[i]]
-            if i in long_text:
-                style["alignment"] = wrap
-            cells.append(safe_cell(ws, value, **style) if style else value)
-        append_row(ws, cells)
+        append_row(ws, ledger_cells(row, number, names, today))
     return save_to_tempfile(wb)
 
 
