@@ -2,7 +2,7 @@
 each village's default deadline days and the stars and rules of its current framework, in a fixed number of
 queries (never one per village). The field API validates against the same reads."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q
 
 from fivestar.core.roles import Action
 from fivestar.core.scoping import is_global, user_grants
@@ -62,27 +62,37 @@ def _deadline_days(towns: set[int]) -> dict[int, dict]:
     return {town: {**defaults, **(stored.get(town) or {})} for town in towns}
 
 
+def _published():
+    """Published framework versions, newest first as `latest_published` orders them, without their data: one query."""
+    return list(FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED).defer("data").select_related("org_unit")
+                .order_by(F("published_at").desc(nulls_last=True), "-created_at", "-pk"))
+
+
+def _in_force(versions, village):
+    """As `FrameworkVersion.objects.latest_published(branch type, unit=village)`, from the rows already read."""
+    branch_type = village.branch_type or "rural"
+    return next((v for v in versions if v.branch_type == branch_type
+                 and (v.org_unit_id is None or village.path.startswith(v.org_unit.path))), None)
+
+
 def frameworks_for(villages) -> tuple[dict[int, str], dict[str, list]]:
-    """(village id → framework key, framework key → stars with their rules) for the villages' current
-    frameworks: one query per (branch type, town), a handful for a team."""
-    groups: dict[tuple, list] = {}
-    for v in villages:
-        groups.setdefault((v.branch_type or "rural", v.parent_id), []).append(v)
+    """(village id → framework key, framework key → stars with their rules) for the villages' current frameworks.
+    One query whatever the number of villages and towns (a framework's rules are compiled once per process)."""
+    villages = list(villages)
+    versions = _published() if villages else []
     by_village, frameworks = {}, {}
-    for (branch_type, _town), members in groups.items():
-        fv = FrameworkVersion.objects.defer("data").latest_published(branch_type, unit=members[0])
+    for v in villages:
+        fv = _in_force(versions, v)
         if fv is None:
             continue
         key = str(fv.pk)
         if key not in frameworks:
-            compiled = fv.compiled()
             frameworks[key] = [
                 {"code": s.code, "name": s.name,
                  "rules": [[r.code, r.text[:RULE_TEXT_CHARS]] for r in s.rules or [r for st in s.standards for r in st.rules]]}
-                for s in compiled.stars
+                for s in fv.compiled().stars
             ]
-        for v in members:
-            by_village[v.pk] = key
+        by_village[v.pk] = key
     return by_village, frameworks
 
 
