@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 
 from ..models import VisitPlan
 from .access import can_manage, can_supervise
+from .audit import record
 from .errors import SupervisionError
 from .settings import settings_for, town_of
 
@@ -83,6 +84,9 @@ def generate_plan(team, user, start_week: datetime.date, weeks: int) -> int:
         VisitPlan.objects.filter(pk__in=stale).delete()
         fresh = [VisitPlan(team=team, village_id=v, week_start=_week(w), updated_by=user) for v, w in sorted(want) if (v, w) not in have]
         VisitPlan.objects.bulk_create(fresh, ignore_conflicts=True)
+        if fresh or stale:
+            record(user, team, team.org_unit, summary=f"生成督导计划：自 {_week(first):%Y-%m-%d} 起 {int(weeks)} 周，"
+                                                       f"新增 {len(fresh)} 条，移除 {len(stale)} 条")
     return len(fresh)
 
 
@@ -96,13 +100,16 @@ def move_visit(plan_row, user, week_start: datetime.date) -> VisitPlan:
     week_start = monday(week_start)
     try:
         with transaction.atomic():
-            row = VisitPlan.objects.select_for_update().get(pk=plan_row.pk)
+            row = VisitPlan.objects.select_for_update(of=("self",)).select_related("village").get(pk=plan_row.pk)
             if row.inspection_id:
                 raise SupervisionError("该村本周已督导，不能再调整。")
             if row.week_start == week_start:
                 return row
+            old = row.week_start
             row.week_start, row.adjusted, row.updated_by = week_start, True, user
             row.save(update_fields=["week_start", "adjusted", "updated_by", "updated_at"])
+            record(user, team, team.org_unit, changes=[{"field": "week_start", "label": f"{row.village.display_name}督导周",
+                                                        "old": f"{old:%Y-%m-%d}", "new": f"{week_start:%Y-%m-%d}"}])
     except IntegrityError:
         raise SupervisionError(f"该村在 {week_start:%Y-%m-%d} 这一周已有督导计划。") from None
     return row
@@ -114,6 +121,8 @@ def add_visit(team, user, village, week_start: datetime.date) -> VisitPlan:
         raise SupervisionError(f"您无权调整督导组「{team.name}」的督导计划。")
     if not team.villages.filter(pk=village.pk).exists():
         raise SupervisionError(f"「{village.display_name}」不是督导组「{team.name}」负责的村。")
-    row, _ = VisitPlan.objects.get_or_create(team=team, village=village, week_start=monday(week_start),
-                                             defaults={"adjusted": True, "updated_by": user})
+    row, created = VisitPlan.objects.get_or_create(team=team, village=village, week_start=monday(week_start),
+                                                   defaults={"adjusted": True, "updated_by": user})
+    if created:
+        record(user, team, team.org_unit, summary=f"增加督导计划：{village.display_name}，{row.week_start:%Y-%m-%d} 这一周")
     return row

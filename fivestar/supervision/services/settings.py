@@ -10,6 +10,7 @@ from ..models import SupervisionSettings
 from ..models.problem import Severity
 from ..models.team import default_deadline_days, default_escalation_days
 from .access import can_manage
+from .audit import change, record
 from .errors import SupervisionError
 
 ESCALATION_STEPS = 3  # 包村干部, 包片领导, 镇级管理员
@@ -74,6 +75,7 @@ def save_settings(user, town, *, visit_within_weeks=None, deadline_days=None, re
         raise SupervisionError("您无权修改该乡镇的督导设置。")
     with transaction.atomic():
         row = SupervisionSettings.objects.select_for_update().filter(town=town).first() or SupervisionSettings(town=town)
+        before = _described(row) if row.pk else {}
         if visit_within_weeks is not None:
             row.visit_within_weeks = _int(visit_within_weeks, "每村至少每 N 周督导一次", 1, 12)
         if reminder_days_before is not None:
@@ -91,5 +93,15 @@ def save_settings(user, town, *, visit_within_weeks=None, deadline_days=None, re
                 raise SupervisionError("逾期升级天数应逐级不减（包村干部 ≤ 包片领导 ≤ 镇级管理员）。")
             row.escalation_days = values
         row.updated_by = user
+        created = row.pk is None
         row.save()
+        after = _described(row)
+        record(user, row, town, created=created, changes=[change(k, before.get(k), v) for k, v in after.items()])
     return row
+
+
+def _described(row) -> dict:
+    labels = dict(Severity.choices)
+    return {"每村至少每 N 周督导一次": row.visit_within_weeks, "截止前几天提醒": row.reminder_days_before,
+            "各严重程度默认整改期限（天）": "，".join(f"{labels[k]} {deadline_days(row, k)} 天" for k in Severity.values),
+            "逾期升级天数": "，".join(f"{n} 天" for n in escalation_days(row))}

@@ -7,6 +7,7 @@ from fivestar.people.models import Person
 
 from ..models import SupervisionTeam
 from .access import can_manage
+from .audit import change, record
 from .errors import SupervisionError
 
 TEAM_LEVELS = (Level.PROVINCE, Level.CITY, Level.COUNTY, Level.TOWN)
@@ -57,14 +58,27 @@ def save_team(user, *, unit, name, leader=None, members=(), villages=(), note=""
         member_rows.insert(0, leader_row)
     try:
         with transaction.atomic():
-            if team is None:
+            created = team is None
+            if created:
                 team = SupervisionTeam.objects.create(org_unit=unit, name=name, leader=leader_row, note=note, active=active)
+                before = {}
             else:
-                team = SupervisionTeam.objects.select_for_update().get(pk=team.pk)
+                team = SupervisionTeam.objects.select_for_update().select_related("leader").get(pk=team.pk)
+                before = _described(team)
                 team.name, team.leader, team.note, team.active = name, leader_row, note, active
                 team.save(update_fields=["name", "leader", "note", "active"])
             team.members.set(member_rows)
             team.villages.set(village_rows)
+            after = _described(team)
+            record(user, team, unit, created=created,
+                   changes=[change(label, before.get(label), value) for label, value in after.items()])
     except IntegrityError:
         raise SupervisionError(f"「{unit.display_name}」已有名为「{name}」的督导组。") from None
     return team
+
+
+def _described(team) -> dict:
+    return {"督导组名称": team.name, "组长": getattr(team.leader, "name", ""),
+            "成员": "、".join(team.members.order_by("name").values_list("name", flat=True)),
+            "负责村（社区）": "、".join(team.villages.order_by("code").values_list("display_name", flat=True)),
+            "说明": team.note, "有效": "是" if team.active else "否"}

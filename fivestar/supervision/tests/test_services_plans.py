@@ -139,3 +139,23 @@ def test_inspections_are_refused_cleanly(sup, world):
         record_inspection(sup.supervisor, sup.team, date=today, kind="routine", villages=[world.village],
                           photos=[sup.photo(unit=world.other_town)])
     assert not Inspection.objects.exists()
+
+
+def test_team_settings_and_plan_writes_are_in_the_history(sup, world):
+    from fivestar.core.models import AuditEvent
+
+    created = AuditEvent.objects.get(model="supervision.supervisionteam", action="create")
+    assert created.user == sup.town_admin and created.org_unit == world.town
+    assert {"label": "组长", "old": "", "new": "张督导"}.items() <= next(c for c in created.changes if c["label"] == "组长").items()
+    save_team(sup.town_admin, unit=world.town, name="第一督导组", leader=sup.inspector, villages=[world.village], team=sup.team)
+    update = AuditEvent.objects.filter(model="supervision.supervisionteam", action="update").get()
+    assert [c["label"] for c in update.changes] == ["负责村（社区）"] and update.changes[0]["new"] == "西辛庄村"
+    save_settings(sup.town_admin, world.town, visit_within_weeks=3)
+    save_settings(sup.town_admin, world.town, visit_within_weeks=4)
+    changed = AuditEvent.objects.filter(model="supervision.supervisionsettings").order_by("id").last()
+    assert changed.changes == [{"field": "每村至少每 N 周督导一次", "label": "每村至少每 N 周督导一次", "old": "3", "new": "4"}]
+    generate_plan(sup.team, sup.supervisor, START, 4)
+    row = VisitPlan.objects.order_by("week_start").first()
+    move_visit(row, sup.supervisor, row.week_start + datetime.timedelta(weeks=1))
+    plan_events = list(AuditEvent.objects.filter(model="supervision.supervisionteam", user=sup.supervisor).order_by("id"))
+    assert plan_events[0].summary.startswith("生成督导计划") and plan_events[1].changes[0]["label"] == "西辛庄村督导周"
