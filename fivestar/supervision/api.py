@@ -22,8 +22,8 @@ from fivestar.rating.api_common import check_id
 
 from . import selectors
 from .api_problems import router as problems_router
-from .api_schemas import (SupervisionErrorOut, SupervisionGenerateIn, SupervisionGenerateOut, SupervisionInspectionDetailOut, SupervisionInspectionFilters,
-                          SupervisionInspectionOut, SupervisionInspectionPage, SupervisionMoveIn, SupervisionPlanOut,
+from .api_schemas import (SupervisionErrorOut, SupervisionGenerateIn, SupervisionGenerateOut, SupervisionInspectionDetailOut,
+                          SupervisionInspectionFilters, SupervisionInspectionPage, SupervisionMoveIn, SupervisionPlanOut,
                           SupervisionPlanRowOut, SupervisionTeamIn, SupervisionTeamOut, SupervisionTeamPage,
                           SupervisionTeamUpdateIn, SupervisionValidationErrorOut)
 from .api_support import evidence_out, invalid, refusal, unit_out

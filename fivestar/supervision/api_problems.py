@@ -10,31 +10,29 @@ for invalid data and for a file, person, inspection or team id that is unknown o
 from urllib.parse import urlencode
 
 from django.http import Http404
-from ninja import File, Form, Query, Router, Status
-from ninja.files import UploadedFile
+from ninja import Query, Router, Status
 
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 from fivestar.rating.api_common import check_id
 from fivestar.rating.models import Evidence
-from fivestar.rating.services.errors import WorkflowError
-from fivestar.rating.services.evidence import IMAGE_TYPES, sniff, store_evidence
 
 from . import selectors
 from .api_schemas import (SupervisionErrorOut, SupervisionProblemAcceptIn, SupervisionProblemDeadlineIn,
                           SupervisionProblemDetailOut, SupervisionProblemFiltersIn, SupervisionProblemIn,
                           SupervisionProblemNoteIn, SupervisionProblemPage, SupervisionProblemRectifyIn,
-                          SupervisionProblemRejectIn, SupervisionProblemUploadOut, SupervisionValidationErrorOut)
+                          SupervisionProblemRejectIn, SupervisionValidationErrorOut)
+from .api_files import router as files_router
 from .api_support import evidence_out, invalid, refusal, unit_out
 from .exports.filters import problem_query
 from .exports.views import ledger_response
 from .field_context import star_and_rule_problem
-from .forms import MAX_FILES
 from .models import Problem, SupervisionTeam
-from .services import (SupervisionError, accept, add_problem_photo, can_rectify, can_supervise, change_deadline,
-                       create_problem, reject, start_rectification, submit_rectification)
+from .services import (SupervisionError, accept, can_rectify, can_supervise, change_deadline, create_problem, reject,
+                       start_rectification, submit_rectification)
 
 router = Router()  # tagged 督导检查 by the parent router (api.py)
+router.add_router("", files_router)
 
 E = SupervisionErrorOut
 STEP = {400: E, 403: E, 404: E, 409: E, 422: SupervisionValidationErrorOut}
@@ -263,55 +261,3 @@ def reject_step(request, problem_id: int, payload: SupervisionProblemRejectIn):
 def deadline_step(request, problem_id: int, payload: SupervisionProblemDeadlineIn):
     return _step(request, problem_id, can_supervise,
                  lambda p: change_deadline(p, request.user, payload.deadline, payload.reason, version=payload.version))
-
-
-# ---- files -------------------------------------------------------------------------------------------------
-
-PURPOSES = {"problem": "问题照片", "rectification": "整改佐证", "review": "复查照片"}
-
-
-def _kind(upload) -> str:
-    """照片 or 文件 by what the bytes are (a PDF sent as image/jpeg is a document); an unknown or empty file is
-    refused by `store_evidence` with its own message."""
-    if not upload.size:
-        return Evidence.Kind.DOCUMENT
-    head = upload.read(8192)
-    upload.seek(0)
-    mime, _ext = sniff(head, upload.name or "")
-    return Evidence.Kind.PHOTO if mime in IMAGE_TYPES else Evidence.Kind.DOCUMENT
-
-
-@router.post("/supervision/problems/{int:problem_id}/evidence", response={201: SupervisionProblemUploadOut, **STEP},
-             summary="上传问题照片、整改佐证或复查照片",
-             description="multipart/form-data：files 一个或多个文件（最多 9 个），purpose 为 problem（问题照片，督导组，上传即附在问题上）、"
-                         "rectification（整改佐证，村里，返回的编号在提交整改时带上）或 review（复查照片，督导组，销号或退回时带上）。"
-                         "文件类型按内容识别，只接受图片（JPG/PNG/WEBP/GIF）、PDF 和 Office 文件，照片的位置信息在保存前去除；"
-                         "同一文件重复上传只保存一次。返回逐个文件的结果；没有一个保存成功时返回 422。")
-def upload(request, problem_id: int, files: list[UploadedFile] = File(..., description="文件（可多个）"),
-           purpose: str = Form("rectification", description="problem 问题照片 | rectification 整改佐证 | review 复查照片")):
-    user = request.user
-    problem = _problem(user, problem_id)
-    if purpose not in PURPOSES:
-        return invalid([{"field": "purpose", "message": "取值不在允许范围内（可选：problem、rectification、review）", "type": "literal_error"}])
-    village = problem.org_unit
-    allowed = can_rectify(user, village) if purpose == "rectification" else can_supervise(user, village)
-    if not allowed:
-        who = "村干部或包村干部" if purpose == "rectification" else "督导组"
-        return Status(403, {"detail": f"只有{who}才能上传{PURPOSES[purpose]}。"})
-    if len(files) > MAX_FILES:
-        return invalid([{"field": "files", "message": f"一次最多上传 {MAX_FILES} 个文件", "type": "too_long"}])
-    results = []
-    for item in files:
-        name = (item.name or "")[:200]
-        try:
-            evidence = store_evidence(village, user, item, _kind(item), PURPOSES[purpose])
-            if purpose == "problem":
-                add_problem_photo(problem, user, evidence)
-        except WorkflowError as exc:  # SupervisionError included
-            results.append({"name": name, "ok": False, "message": exc.message, "evidence": None})
-        else:
-            results.append({"name": name, "ok": True, "message": "", "evidence": evidence_out(evidence)})
-    if not any(r["ok"] for r in results):
-        return invalid([{"field": f"files.{n}", "message": r["message"], "type": "value_error"} for n, r in enumerate(results)],
-                       "文件均未保存。")
-    return Status(201, {"results": results})
