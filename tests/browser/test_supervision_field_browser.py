@@ -22,6 +22,17 @@ from .field_helpers import FIELD_API, PHOTOS, cut_after_server_saved, fill_probl
 pytestmark = pytest.mark.browser
 
 
+def stored_pictures(page) -> int:
+    """How many photos the page's IndexedDB still holds the picture of."""
+    return page.evaluate("""() => new Promise(function (resolve) {
+        var open = indexedDB.open('fivestar-field');
+        open.onsuccess = function () {
+            var count = open.result.transaction('bytes').objectStore('bytes').count();
+            count.onsuccess = function () { resolve(count.result); };
+        };
+    })""")
+
+
 @pytest.fixture
 def field(live_world, browser, sign_in, live_server, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -69,7 +80,8 @@ def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(fi
     expect(page.get_by_test_id("field-problem")).to_have_count(2)
     expect(page.get_by_test_id("field-problem").nth(1).get_by_label("问题描述")).to_have_value("党务公开栏内容未更新")
     expect(page.get_by_test_id("field-problem").nth(0).get_by_label("所涉细则（可选）")).to_have_value(chosen_rule)
-    expect(page.locator(".fs-field-photo")).to_have_count(4)
+    expect(page.locator(".fs-field-photo img[src^='blob:']")).to_have_count(4)
+    assert stored_pictures(page) == 4
     shot(page, "field-phone-draft")
 
     # No signal when the inspector hands it over: all of it waits on the phone.
@@ -109,6 +121,7 @@ def test_an_inspection_with_two_problems_and_photos_survives_a_cut_connection(fi
     expect(page.get_by_test_id("field-confirmed")).to_have_text("已确认 7 项")
     expect(page.get_by_test_id("field-bundle")).to_contain_text("全部已由服务器确认")
     shot(page, "field-phone-confirmed")
+    assert stored_pictures(page) == 0  # confirmed photos no longer take the phone's space
 
     inspection = Inspection.objects.get()
     assert inspection.notes == "查看村容村貌，与村“两委”座谈。" and inspection.created_by == sup.supervisor

@@ -58,7 +58,7 @@
     photosOf(ownerUid).forEach(function (p) {
       var fig = document.createElement('figure'), img = document.createElement('img'), btn = document.createElement('button');
       fig.className = 'fs-field-photo'; fig.dataset.uid = p.uid; fig.dataset.testid = 'field-photo';
-      img.src = F.thumb(p); img.alt = p.name || '照片';
+      F.thumbInto(img, p); img.alt = p.name || '照片';
       btn.type = 'button'; btn.className = 'btn btn-sm btn-light fs-photo-remove'; btn.textContent = '×'; btn.setAttribute('aria-label', '删除照片');
       btn.addEventListener('click', function () { F.remove([p.uid]).then(function () { refreshPhotos(ownerUid); }); });
       fig.appendChild(img); fig.appendChild(btn); box.appendChild(fig);
@@ -143,8 +143,9 @@
     return files.reduce(function (chain, file) {
       return chain.then(function () { return window.fsFieldPhoto.prepare(file); }).then(function (photo) {
         var row = { uid: window.fsFieldStore.uuid(), type: 'photo', user: F.me, state: 'draft', seq: Date.now(), parent: parent, owner: owner,
-          name: photo.name, mime: photo.mime, bytes: photo.bytes, size: photo.size };
-        return F.save([row]);
+          name: photo.name, mime: photo.mime, size: photo.size }, pictures = {};
+        pictures[row.uid] = photo.bytes;
+        return F.save([row], pictures);
       });
     }, flush()).then(function () { refreshPhotos(parent); }, function () { F.formError('照片未能保存在本机（存储空间不足？），请重试。'); });
   }

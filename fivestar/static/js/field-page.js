@@ -30,9 +30,9 @@
       });
     });
   };
-  F.save = function (rows) {
+  F.save = function (rows, pictures) {
     return serial(function () {
-      return F.store.putMany(rows).then(function () {
+      return F.store.write(rows, pictures).then(function () {
         rows.forEach(function (r) { if (!F.byUid[r.uid]) F.rows.push(r); else F.rows[F.rows.indexOf(F.byUid[r.uid])] = r; F.byUid[r.uid] = r; });
         render();
       });
@@ -47,9 +47,14 @@
       });
     });
   };
-  F.thumb = function (row) {
-    if (!F.thumbs[row.uid] && row.bytes) F.thumbs[row.uid] = URL.createObjectURL(new Blob([row.bytes], { type: row.mime }));
-    return F.thumbs[row.uid] || '';
+  // A photo's picture is read from the store only to be shown (once per page) or sent.
+  F.thumbInto = function (img, row) {
+    if (F.thumbs[row.uid]) { img.src = F.thumbs[row.uid]; return; }
+    F.store.bytes(row.uid).then(function (bytes) {
+      if (!bytes) return;
+      if (!F.thumbs[row.uid]) F.thumbs[row.uid] = URL.createObjectURL(new Blob([bytes], { type: row.mime }));
+      img.src = F.thumbs[row.uid];
+    });
   };
   F.newDraft = function (prev) {
     var team = prev && prev.team ? prev.team : (F.data.teams[0] || {}).id;
@@ -78,9 +83,10 @@
   function photoChips(ownerUid) {
     var box = el('div', 'fs-field-chips');
     F.rows.filter(function (r) { return r.type === 'photo' && r.parent === ownerUid; }).forEach(function (p) {
-      var chip = el('span', 'fs-field-chip'), url = F.thumb(p);
+      var chip = el('span', 'fs-field-chip');
       chip.dataset.testid = 'field-outbox-photo'; chip.dataset.state = stateOf(p);
-      if (url) { var img = el('img'); img.src = url; img.alt = p.name || '照片'; chip.appendChild(img); } else chip.appendChild(el('i', 'bi bi-image'));
+      if (F.thumbs[p.uid] || p.state !== 'done') { var img = el('img'); img.alt = p.name || '照片'; F.thumbInto(img, p); chip.appendChild(img); }
+      else chip.appendChild(el('i', 'bi bi-image'));
       chip.appendChild(badge(p));
       if (p.state === 'refused') { chip.title = p.error; chip.appendChild(removeButton(p.uid, '删除照片')); }
       box.appendChild(chip);

@@ -52,11 +52,15 @@
       if (row.deadline_touched && row.deadline) p.deadline = row.deadline;
       return p;
     }
+    return null;
+  }
+
+  function photoForm(row, bytes) {
     var form = new FormData();
     form.append('client_uid', row.uid);
     form.append('target', row.owner);
     form.append('target_uid', row.parent);
-    form.append('file', new Blob([row.bytes], { type: row.mime || 'image/jpeg' }), row.name || 'photo.jpg');
+    form.append('file', new Blob([bytes], { type: row.mime || 'image/jpeg' }), row.name || 'photo.jpg');
     return form;
   }
 
@@ -117,11 +121,18 @@
       if (navigator.onLine === false) { this.status.problem = '网络已断开，恢复后自动上传'; this.status.nextTry = null; return; }
       this.status.sending = row.uid; this.changed();
       var url = this.urls[row.type === 'inspection' ? 'inspections' : row.type === 'problem' ? 'problems' : 'photos'];
-      var result = await send(url, payload(row), row.type === 'photo' ? PHOTO_TIMEOUT : JSON_TIMEOUT);
+      var body = payload(row), result;
+      if (row.type === 'photo') {
+        var bytes = await this.store.bytes(row.uid);
+        body = bytes ? photoForm(row, bytes) : null;
+      }
+      if (body) result = await send(url, body, row.type === 'photo' ? PHOTO_TIMEOUT : JSON_TIMEOUT);
+      else result = { kind: 'refused', why: '本机找不到这张照片了，请重新拍摄。' };
+      var drop = [];
       if (result.kind === 'ok') {
         row.state = 'done'; row.error = ''; row.confirmed_at = Date.now();
         row.server = result.body;
-        if (row.type === 'photo') row.bytes = null; // the server has it: free the phone's space
+        if (row.type === 'photo') drop.push(row.uid); // the server has it: free the phone's space
         this.failures = 0; this.status.problem = ''; this.status.login = '';
       } else if (result.kind === 'refused') {
         row.state = 'refused'; row.error = result.why;
@@ -131,7 +142,7 @@
         this.later();
         return;
       }
-      await this.store.putMany([row]);
+      await this.store.write([row], null, drop);
       this.status.sending = null; this.changed();
     }
   };
