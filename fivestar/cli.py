@@ -19,6 +19,8 @@ USAGE = """用法: fivestar <命令> [参数]
   rebuild-round-stats [ID ...]  按申报重算评星周期各级统计数（--check 只核对不保存）
   rebuild-problem-stats  按督导问题重算各级、片区、督导组的问题统计数（--check 只核对不保存）
   supervision-daily [--date YYYY-MM-DD]  督导问题截止提醒、逾期标记与逐级升级（每日运行，可重复运行）
+  rebuild-ledger-stats  按创建台账任务重算各年度各级、片区的任务统计数（--check 只核对不保存）
+  planning-daily [--date YYYY-MM-DD]  创建台账截止提醒与逾期标记、月度承诺与业绩提醒（每日运行，可重复运行）
   import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
   其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
 """
@@ -148,7 +150,7 @@ def main(argv: list[str] | None = None) -> None:
     elif command == "collectstatic":
         collectstatic(rest)
     else:
-        _django([command.replace("-", "_") if command.startswith(("import-", "resume-", "rebuild-", "supervision-")) else command, *rest])
+        _django([command.replace("-", "_") if command.startswith(("import-", "resume-", "rebuild-", "supervision-", "planning-")) else command, *rest])
 
 
 if __name__ == "__main__":

@@ -1,0 +1,32 @@
+"""Who may do what in planning, decided from the user's grants (no query per unit once they are cached).
+
+- manage (targets, plans, letters, ledger tasks of any village under them, grading commitments):
+  Action.MANAGE_PLANNING over the unit (town and county administrators);
+- work (move a village's ledger tasks, add evidence): Action.WORK_TASKS over the village (village cadres,
+  包村干部, town administrators);
+- commit (post commitments and results): Action.COMMIT over the village (village cadres, 包村干部).
+Observers hold only Action.VIEW and pass none of these.
+"""
+
+from fivestar.core.roles import Action
+from fivestar.core.scoping import covers
+
+
+def _active(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def can_manage(user, unit) -> bool:
+    return _active(user) and unit is not None and covers(user, unit, Action.MANAGE_PLANNING)
+
+
+def can_work(user, village) -> bool:
+    return _active(user) and village is not None and covers(user, village, Action.WORK_TASKS)
+
+
+def can_commit(user, village) -> bool:
+    return _active(user) and village is not None and covers(user, village, Action.COMMIT)
+
+
+def can_view(user, unit) -> bool:
+    return _active(user) and unit is not None and covers(user, unit, Action.VIEW)
