@@ -20,9 +20,11 @@ urlpatterns = [
     path("indicators/", include("fivestar.indicators.urls")),
     path("gap/", include("fivestar.standards.urls_gap")),
     path("rating/", include("fivestar.rating.urls")),
+    path("public/commitments/", include("fivestar.planning.urls_public")),
     path("public/", include("fivestar.rating.urls_public")),
     path("inbox/", include("fivestar.inbox.urls")),
     path("supervision/", include("fivestar.supervision.urls")),
+    path("planning/", include("fivestar.planning.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -82,6 +82,7 @@ def entries(user) -> list[Entry]:
         else:
             out.append(Entry("my_village", "我负责的村（社区）", reverse("orgs:tree"), VILLAGE_PAGES))
         out.append(Entry("supervision", "督导问题", reverse("supervision:problems"), ("/supervision/",)))
+        out.append(Entry("planning", "创建台账", reverse("planning:ledger"), ("/planning/",)))
     else:
         wide = can(user, Action.VIEW, wide=True)
         if wide:
@@ -94,6 +95,7 @@ def entries(user) -> list[Entry]:
             out.append(Entry("indicators", "集体经济", reverse("indicators:list"), ("/indicators/",)))
             out.append(Entry("rating", "评星定级", reverse("rating:rounds"), ("/rating/",)))
             out.append(Entry("supervision", "督导检查", reverse("supervision:problems"), ("/supervision/",)))
+            out.append(Entry("planning", "目标与台账", reverse("planning:index"), ("/planning/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):
             out.append(Entry("imports", "数据导入", reverse("imports:index"), ("/imports/",)))
     out.append(Entry("history", "操作记录", reverse("core:history"), ("/history/",)))

@@ -238,13 +238,38 @@ def supervision_todo(user, today: datetime.date) -> list:
     return rows
 
 
+def planning_todo(user, today: datetime.date) -> list[dict]:
+    """This year's target of each of the user's villages (current stars vs target, the stars missing) and its
+    creation ledger's kept counts; only villages with a target or tasks. Fixed queries (progress_for, one for
+    the counts) whatever the number of villages."""
+    from fivestar.planning.models import LedgerStats
+    from fivestar.planning.services import progress_for
+
+    from .menu import village_units
+
+    units = village_units(user)[:MAX_ITEMS]
+    if not units:
+        return []
+    progress = progress_for(units, today.year)
+    stats = {s.unit_id: s for s in LedgerStats.objects.filter(year=today.year, unit_id__in=[u.pk for u in units])}
+    out = []
+    for unit in units:
+        kept = stats.get(unit.pk)
+        if progress[unit.pk]["has_target"] or kept is not None:
+            out.append({"unit": unit, "p": progress[unit.pk], "year": today.year, "open": kept.open if kept else 0,
+                        "overdue": kept.overdue if kept else 0})
+    return out
+
+
 def village_todo(user, today: datetime.date | None = None) -> dict:
     """The to-do list of a village user: `items` (at most MAX_ITEMS, nearest deadline first, recognised last),
     `more` (how many are left off), `units` (the branches, for their own pages), `problems` (supervision
-    problems waiting for the village, at most MAX_PROBLEMS; `problems_more` when there are others)."""
+    problems waiting for the village, at most MAX_PROBLEMS; `problems_more` when there are others), `targets`
+    (this year's target and ledger counts per village, planning_todo)."""
     today = today or timezone.localdate()
     problems = supervision_todo(user, today)
-    found = {"problems": problems[:MAX_PROBLEMS], "problems_more": len(problems) > MAX_PROBLEMS}
+    found = {"problems": problems[:MAX_PROBLEMS], "problems_more": len(problems) > MAX_PROBLEMS,
+             "targets": planning_todo(user, today)}
     rows = list(selectors_village.my_assessments(user)[:MAX_ITEMS + 1])
     more = len(rows) > MAX_ITEMS
     rows = rows[:MAX_ITEMS]
