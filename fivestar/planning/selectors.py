@@ -95,7 +95,8 @@ EMPTY = {"total": 0, "open": 0, "overdue": 0, "by_status": {}}
 def _figures(row) -> dict:
     if row is None:
         return dict(EMPTY, by_status={})
-    return {"total": row.total, "open": row.open, "overdue": row.overdue, "by_status": dict(row.by_status or {})}
+    return {"total": row.total, "open": row.open, "overdue": row.overdue,
+            "by_status": {k: v for k, v in (row.by_status or {}).items() if v}}
 
 
 def ledger_stats_for(year, *, unit=None, area=None) -> dict:
