@@ -3,7 +3,7 @@ tasks), and — added by their own modules — responsibility letters and monthl
 
 from django.urls import include, path
 
-from . import views_gaps, views_ledger, views_targets, views_targets_import, views_task, views_task_new
+from . import exports, views_gaps, views_ledger, views_targets, views_targets_import, views_task, views_task_new
 
 app_name = "planning"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("targets/<str:code>/import/", views_targets_import.import_page, name="targets_import"),
     path("targets/<str:code>/template.xlsx", views_targets_import.template, name="targets_template"),
     path("ledger/", views_ledger.ledger, name="ledger"),
+    path("ledger/export.xlsx", exports.ledger_export, name="ledger_export"),
     path("ledger/gaps/<str:code>/", views_gaps.gaps, name="gaps"),
     path("villages/<int:pk>/ledger/", views_ledger.village_ledger, name="village_ledger"),
     path("tasks/new/", views_task_new.new, name="task_new"),
