@@ -86,7 +86,7 @@ def town_context(request, town, year, *, template_errors=None, template_found=No
     if show == "signed":
         rows = rows.filter(letter_status=SIGNED)
     elif show == "unsigned":
-        rows = rows.exclude(letter_status=SIGNED)
+        rows = rows.filter(Q(letter_status__isnull=True) | ~Q(letter_status=SIGNED))
     count = counts["signed"] if show == "signed" else counts["total"] - counts["signed"] if show == "unsigned" else counts["total"]
     page = paginate(request, rows.order_by("code"), PAGE_SIZE, count=count)
     for v in page.object_list:

@@ -174,6 +174,8 @@ def render_batch(batch) -> dict:
                 _beat(batch)
     os.replace(tmp, final)
     shutil.rmtree(parts, ignore_errors=True)
+    for leftover in batch_dir(batch).glob("*.tmp"):  # half a zip of a killed run
+        leftover.unlink(missing_ok=True)
     batch.file.name = str(final.relative_to(settings.MEDIA_ROOT))
     batch.done = batch.total = len(villages)
     return _finish(batch, S.DONE, f"已生成 {len(villages)} 个村（社区）的目标责任书。")
