@@ -44,10 +44,15 @@ serve: install
 worker: install
 	$(BIN)/fivestar worker
 
+# The supervision bench defaults to 1,000,000 problems (~12 min on PostgreSQL here); `make bench` runs a fifth of
+# them on SQLite unless told otherwise (SUPERVISION_BENCH_ARGS=).
+SUPERVISION_BENCH_ARGS ?= --problems 200000
+
 bench: install
 	$(BIN)/python bench/engine.py
 	$(BIN)/python bench/import_divisions.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/supervision.py $(SUPERVISION_BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis *.egg-info
