@@ -127,3 +127,20 @@ def test_town_category_names(plan, world):
         save_planning_settings(plan.other_town_admin, world.town, grade_scale=["好", "差"])
     with pytest.raises(PlanningError, match="不能重复"):
         save_planning_settings(plan.town_admin, world.town, category_labels={"sprint": "领航村"})
+
+
+def test_targets_grid_reads_every_visible_village_with_its_target_in_one_query(plan, world, django_assert_num_queries):
+    from fivestar.planning.selectors import targets_for
+
+    save_targets(plan.town_admin, 2025, [row(world.village), row(world.sibling, 1, ["paf"])])
+    save_targets(plan.town_admin, 2026, [row(world.village, 1, ["wmxf"])])
+    targets_for(plan.town_admin, world.town, 2025).exists()  # the user's grants, read once per request
+    with django_assert_num_queries(1):
+        rows = {v.code: v for v in targets_for(plan.town_admin, world.town, 2025)}
+        assert rows[world.village.code].parent.display_name == "庆祖镇"
+    assert set(rows) == {world.village.code, world.sibling.code, world.community.code}
+    assert (rows[world.village.code].target_rating, rows[world.village.code].target_stars) == (2, ["cyxw", "stjy"])
+    assert rows[world.community.code].target_id is None and rows[world.community.code].target_stars is None
+    assert [v.code for v in targets_for(plan.secretary_user, world.town, 2025)] == [world.village.code]
+    assert list(targets_for(plan.other_town_admin, world.town, 2025)) == []
+    assert targets_for(plan.county_admin, None, 2026).get(pk=world.village.pk).target_stars == ["wmxf"]
