@@ -90,6 +90,7 @@ from fivestar.rating.api_deadlines import router as deadlines_router  # noqa: E4
 from fivestar.core.api import router as history_router  # noqa: E402
 from fivestar.supervision.api_field import router as supervision_field_router  # noqa: E402
 from fivestar.supervision.api import router as supervision_router  # noqa: E402
+from fivestar.planning.api import router as planning_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -104,3 +105,4 @@ api.add_router("/", deadlines_router)
 api.add_router("/", history_router)
 api.add_router("/", supervision_field_router)
 api.add_router("/", supervision_router)
+api.add_router("/", planning_router)
