@@ -128,7 +128,6 @@ def village_context(request, village, year, *, sign_error="") -> dict:
     context.update({
         "village": village, "town": town, "letter": letter, "target": target,
         "rating_name": RATING_NAMES.get(target.target_rating) if target is not None and target.target_rating else "",
-        "town_template": active_template(town) if town is not None else None,
-        "town_visible": town is not None and covers(request.user, town), "sign_error": sign_error,
+        "town_template": active_template(town) if town is not None else None, "sign_error": sign_error,
     })
     return context
