@@ -110,7 +110,7 @@ def village_sections(village, months: list[tuple[str, datetime.date, str]], cadr
     """The village's commitments of the given months, newest first, with the evidence of their results (two
     queries); each row carries `.post` and `.state`; each section lists the cadres with nothing posted."""
     rows = list(Commitment.objects.filter(org_unit=village, month__in=[m for _, m, _ in months])
-                .select_related("person", "task", "graded_by__person").prefetch_related("result_evidence")
+                .select_related("person", "task").prefetch_related("result_evidence")
                 .order_by("person__name", "person_id", "id"))
     sections = []
     for key, month, title in months:
@@ -197,7 +197,7 @@ def ungraded(user, villages_qs, month, today):
     """The month's commitments of the villages the town may grade now and has not (results posted, or the month
     is over), scoped to the user; ordered by village then person."""
     qs = (Commitment.objects.visible_to(user).filter(org_unit__in=villages_qs.values("pk"), month=month, grade="")
-          .select_related("org_unit", "person").prefetch_related("result_evidence"))
+          .select_related("org_unit", "person", "task").prefetch_related("result_evidence"))
     if today <= month_end(month):
         qs = qs.exclude(result="")
     return qs.order_by("org_unit__code", "person__name", "id")

@@ -84,8 +84,8 @@ def village_context(request, village, *, error="", error_row=None, posted=None) 
         choices = _choices(village, user, cadres)
         context.update({
             "people": choices, "default_person": (posted or {}).get("person") or (str(choices[0].pk) if choices else ""),
-            "post_months": [(rows.month_param(current), f"本月（{month_label(current)}）"),
-                            (rows.month_param(rows.add_months(current, 1)), f"下月（{month_label(rows.add_months(current, 1))}）")],
+            "post_months": [(rows.month_param(current), f"本月（{current.month}月）"),
+                            (rows.month_param(rows.add_months(current, 1)), f"下月（{rows.add_months(current, 1).month}月）")],
             "tasks": list(LedgerTask.objects.filter(org_unit=village, status__in=OPEN_TASK_STATUSES)
                           .only("id", "title", "star_code", "deadline").order_by("deadline", "id")[:TASK_CHOICES]),
         })

@@ -79,6 +79,7 @@ def _overview(request, town, villages_qs):
         for item in items:
             item.post = rows.post_of(item.person, item.org_unit_id)
             item.state = rows.state_of(item)
+            item.tone = rows.STATE_TONES[item.state]
             item.can_grade = can_manage(user, item.org_unit)
         anchor = town or (items[0].org_unit if items else None)
         context.update({"page": page, "items": items, "stars": StarCatalog(anchor).names() if items else {},

@@ -2,7 +2,10 @@
 Chinese errors that save nothing, the month rules, the town's counts, filters and grading, the public page's
 privacy and the query counts (constant in the number of villages, cadres and commitments)."""
 
+import io
+
 import pytest
+import qrcode
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fivestar.core.models import AuditEvent
+from fivestar.orgs.models import Level
 from fivestar.people.models import Duty, Person, Position, Responsibility
 from fivestar.planning.models import Commitment
 from fivestar.planning.services import add_months, save_planning_settings
@@ -69,6 +73,7 @@ def test_posting_a_commitment_linked_to_a_star_and_a_task(cm, login, world):
     assert AuditEvent.objects.filter(model="planning.commitment", object_id=str(row.pk), user=cm.secretary_user).exists()
     page = body(client.get(url(world.village.code)))
     assert "本月完成文化广场硬化" in page and "台账任务：建设村级文化广场" in page and "待亮业绩" in page
+    assert "{#" not in page and "{% comment" not in page and "One commitment" not in page
 
 
 def test_liaison_posts_for_the_village_next_month(cm, login, world):
@@ -294,7 +299,7 @@ def test_village_page_queries_do_not_grow_with_rows(cm, login, world):
     for i in range(12):
         person = Person.objects.create(org_unit=world.village, name=f"干部{i}", gender="M", position=Position.VILLAGE_CADRE)
         make(cm, this_month(), person=person, result="完成").result_evidence.add(cm.evidence(color=(i * 10, 5, 5)))
-        make(cm, add_months(this_month(), -1), person=person, star_code="cyxw")
+        make(cm, add_months(this_month(), -1), person=person, star_code="cyxw", task=cm.task(title=f"任务{i}"))
     assert _queries(client, url(world.village.code)) == few
 
 
@@ -309,12 +314,13 @@ def test_town_page_queries_do_not_grow_with_villages(cm, login, world, show):
     path = url(world.town.code, show + ("&" if show else "?") + f"month={month:%Y-%m}")
     few = _queries(client, path)
     for i in range(6):
-        village = unit(f"4109281033{i:02d}", f"新村{i}", 4, world.town)
+        village = unit(f"4109281033{i:02d}", f"新村{i}", Level.VILLAGE, world.town)
         Person.objects.create(org_unit=village, name=f"主任{i}", gender="F", position=Position.DIRECTOR)
         person = Person.objects.create(org_unit=village, name=f"书记{i}", gender="M", position=Position.SECRETARY)
         Responsibility.objects.create(duty=Duty.VILLAGE, person=cm.liaison, org_unit=village)
-        make(cm, month, person=person, village=village, result="完成")
+        make(cm, month, person=person, village=village, result="完成", task=cm.task(village=village, title=f"任务{i}"))
     assert _queries(client, path) == few
+    assert "新村5" in body(client.get(path))
 
 
 # --- public page and QR -------------------------------------------------------------------------------------------
@@ -353,13 +359,23 @@ def test_public_page_refuses_what_is_not_an_active_village(client, world, cm):
     assert client.post(f"/public/commitments/{world.sibling.code}/").status_code in (403, 405)
 
 
+def qr_png(text) -> bytes:
+    """The QR code of `text` drawn as the page draws it: the served picture encodes exactly the public address."""
+    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=10, border=2)
+    code.add_data(text)
+    code.make(fit=True)
+    out = io.BytesIO()
+    code.make_image().save(out, format="PNG")
+    return out.getvalue()
+
+
 def test_qr_for_the_notice_board(cm, login, world):
     for user in (cm.town_admin, cm.secretary_user):
         client = login(user)
         page = body(client.get(reverse("planning:commitments_qr", args=[world.village.code])))
         assert f"http://testserver/public/commitments/{world.village.code}/" in page and world.village.display_name in page
         image = client.get(reverse("planning:commitments_qr_png", args=[world.village.code]))
-        assert image["Content-Type"] == "image/png" and image.content[:8] == b"\x89PNG\r\n\x1a\n"
+        assert image["Content-Type"] == "image/png" and image.content == qr_png(f"http://testserver/public/commitments/{world.village.code}/")
     assert login(cm.town_admin).get(reverse("planning:commitments_qr", args=[world.town.code])).status_code == 404
 
 
