@@ -63,7 +63,7 @@ def save_team(user, *, unit, name, leader=None, members=(), villages=(), note=""
                 team = SupervisionTeam.objects.create(org_unit=unit, name=name, leader=leader_row, note=note, active=active)
                 before = {}
             else:
-                team = SupervisionTeam.objects.select_for_update().select_related("leader").get(pk=team.pk)
+                team = SupervisionTeam.objects.select_for_update(of=("self",)).select_related("leader").get(pk=team.pk)
                 before = _described(team)
                 team.name, team.leader, team.note, team.active = name, leader_row, note, active
                 team.save(update_fields=["name", "leader", "note", "active"])
