@@ -78,6 +78,7 @@ def village_context(request, village, *, error="", error_row=None, posted=None) 
         "history": [rows.add_months(current, -n) for n in range(2, 8)],
         "this_param": rows.month_param(current),
     }
+    context["pending_results"] = sum(1 for s in sections if s.key == "previous" for r in s.rows if r.can_result and not r.result)
     shown = {row.pk for section in sections for row in section.rows}
     context["error_top"] = error if error and error_row not in shown else ""
     if may_commit:

@@ -59,7 +59,7 @@ def _month_nav(month) -> dict:
     return {"month": month, "month_label": month_label(month), "month_param": rows.month_param(month),
             "prev_param": rows.month_param(rows.add_months(month, -1)),
             "next_param": rows.month_param(rows.add_months(month, 1)) if month < rows.add_months(current, 1) else "",
-            "is_current": month == current}
+            "is_current": month == current, "is_past": month < current}
 
 
 def _overview(request, town, villages_qs):

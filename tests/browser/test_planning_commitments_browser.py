@@ -103,7 +103,10 @@ def test_commitments_and_results_on_a_phone_then_graded_and_public(plan, live_wo
     with pinned(moment(START_OF_APRIL)):
         context, page = _phone(browser, sign_in, "secretary")
         page.goto(village_url)
+        expect(page.get_by_test_id("pending-results")).to_contain_text("上月还有 2 条承诺待亮业绩")
+        page.get_by_test_id("pending-results").click()
         last = page.get_by_test_id("section-previous")
+        expect(last).to_be_in_viewport()
         expect(last).to_contain_text("2026年3月")
         expect(last.get_by_test_id("commitment")).to_have_count(2)
         first = last.get_by_test_id("commitment").filter(has_text="垃圾清运")
@@ -122,6 +125,7 @@ def test_commitments_and_results_on_a_phone_then_graded_and_public(plan, live_wo
         second.get_by_label("完成情况").fill("组织志愿服务 2 次，参与党员 23 人次")
         second.get_by_test_id("result-submit").click()
         expect(page.get_by_text("已亮出王书记的业绩。")).to_be_visible()
+        expect(page.get_by_test_id("pending-results")).to_have_count(0)
         _fits(page)
         shot(page, "commitments-phone-results")
 
@@ -139,7 +143,7 @@ def test_commitments_and_results_on_a_phone_then_graded_and_public(plan, live_wo
         expect(town.get_by_test_id("figure-posted")).to_contain_text("2")
         expect(town.get_by_test_id("figure-results")).to_contain_text("2")
         silent = town.get_by_test_id("cadre-row").filter(has_text="周主任")
-        expect(silent.get_by_test_id("cadre-posted")).to_have_text("待晒承诺")
+        expect(silent.get_by_test_id("cadre-posted")).to_have_text("未晒承诺")  # March is over
         shot(town, "commitments-phone-town")
         town.get_by_test_id("show-ungraded").click()
         waiting = town.get_by_test_id("ungraded-list").get_by_test_id("commitment")
