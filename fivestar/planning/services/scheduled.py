@@ -166,7 +166,7 @@ def commitment_reminders(today) -> dict:
         without = planned.exclude(pk__in=Commitment.objects.filter(month=month).values("org_unit_id"))
         villages, sent = _remind_villages(
             without, lambda r: f"{r['display_name']}尚未晒出{month_label(month)}的承诺，请及时填报",
-            lambda r: f"plan-commit-{r['id']}-{month:%Y%m}", lambda r: f"/planning/commitments/?village={r['id']}")
+            lambda r: f"plan-commit-{r['id']}-{month:%Y%m}", lambda r: f"/planning/commitments/{r['code']}/")
         out["commit"], out["notifications"] = villages, out["notifications"] + sent
     months = [add_months(month, -1)]
     if (month_end(month) - today).days <= RESULT_DAYS_BEFORE_END:
@@ -178,7 +178,7 @@ def commitment_reminders(today) -> dict:
         villages, sent = _remind_villages(
             lacking, lambda r, m=m, ended=ended: (f"{r['display_name']}{month_label(m)}的承诺{'已到月底' if not ended else '月份已结束'}，"
                                                   "请亮出完成情况"),
-            lambda r, m=m, ended=ended: f"plan-result{'-late' if ended else ''}-{r['id']}-{m:%Y%m}", lambda r: f"/planning/commitments/?village={r['id']}")
+            lambda r, m=m, ended=ended: f"plan-result{'-late' if ended else ''}-{r['id']}-{m:%Y%m}", lambda r: f"/planning/commitments/{r['code']}/")
         out["result"] += villages
         out["notifications"] += sent
     return out

@@ -57,7 +57,8 @@ def test_a_month_without_commitments_or_results_is_reminded_once(plan, world):
     assert run_planning_daily(datetime.date(2027, 3, 2))["commit_reminded"] == 0
     first = run_planning_daily(datetime.date(2027, 3, 3))
     assert first["commit_reminded"] == 1 and users("plan-commit-") == ["liaison", "secretary"]
-    assert "尚未晒出2027年3月的承诺" in Notification.objects.filter(dedupe_key__startswith="plan-commit-").first().title
+    note = Notification.objects.filter(dedupe_key__startswith="plan-commit-").first()
+    assert "尚未晒出2027年3月的承诺" in note.title and note.url == f"/planning/commitments/{world.village.code}/"
     assert run_planning_daily(datetime.date(2027, 3, 4))["notifications"] == 0
     with pinned(at(datetime.date(2027, 3, 5))):
         one = post_commitment(plan.secretary_user, world.village, datetime.date(2027, 3, 1), plan.secretary, "完成道路硬化")
