@@ -12,7 +12,7 @@ from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Duty, Person, Position, Responsibility
 
 from .models import Commitment
-from .services.commitments import add_months, month_end, month_label, month_start
+from .services.commitments import add_months, month_end, month_label
 
 # The people of a village who post commitments: its secretary, director and cadres (plus its 包村干部).
 CADRE_POSITIONS = (Position.SECRETARY, Position.DIRECTOR, Position.VILLAGE_CADRE)
@@ -71,7 +71,7 @@ def cadres_of(villages) -> dict[int, list[Person]]:
     return out
 
 
-def state_of(commitment, today: datetime.date | None = None) -> str:
+def state_of(commitment) -> str:
     if commitment.grade:
         return GRADED
     if commitment.result:
@@ -222,8 +222,3 @@ def public_sections(village, today: datetime.date) -> list[MonthSection]:
                 section.rows.append(row)
     return sections
 
-
-__all__ = ["CADRE_POSITIONS", "GRADED", "LIAISON_POST", "PENDING_GRADE", "PENDING_POST", "PENDING_RESULT", "MonthSection",
-           "add_months", "can_grade_now", "can_post_result_now", "cadres_of", "counts_by_cadre", "month_of", "month_param",
-           "month_start", "public_sections", "state_of", "this_month", "totals_under", "town_totals", "ungraded",
-           "village_rows", "village_sections", "villages_under", "towns_under", "with_silent_cadre"]

@@ -323,6 +323,22 @@ def test_town_page_queries_do_not_grow_with_villages(cm, login, world, show):
     assert "新村5" in body(client.get(path))
 
 
+def test_county_page_queries_do_not_grow_with_towns(cm, login, world):
+    from tests.factories import unit
+
+    client = login(cm.county_admin)
+    make(cm, this_month())
+    client.get(url(world.county.code))
+    few = _queries(client, url(world.county.code))
+    for i in range(5):
+        town = unit(f"41092810{i + 5}", f"新镇{i}", Level.TOWN, world.county)
+        village = unit(f"41092810{i + 5}201", f"新镇村{i}", Level.VILLAGE, town)
+        person = Person.objects.create(org_unit=village, name=f"镇村书记{i}", gender="M", position=Position.SECRETARY)
+        make(cm, this_month(), person=person, village=village)
+    assert _queries(client, url(world.county.code)) == few
+    assert "新镇4" in body(client.get(url(world.county.code)))
+
+
 # --- public page and QR -------------------------------------------------------------------------------------------
 
 def test_public_page_without_login_shows_names_and_posts_only(client, cm, world):
