@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "fivestar.inbox",
     "fivestar.supervision",
     "fivestar.planning",
+    "fivestar.observation",
     "fivestar.api",
     "fivestar.demo",
 ]
