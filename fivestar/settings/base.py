@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "fivestar.supervision",
     "fivestar.planning",
     "fivestar.observation",
+    "fivestar.meetings",
     "fivestar.api",
     "fivestar.demo",
 ]
