@@ -11,7 +11,7 @@ from django.utils import timezone
 from fivestar.core import menu
 from fivestar.core.roles import ROLE_ACTIONS, Action
 from fivestar.core.scoping import is_global
-from fivestar.orgs.models import Level, OrgUnit
+from fivestar.orgs.models import OrgUnit
 
 from .models.ledger import TaskStatus
 
@@ -107,7 +107,3 @@ def deadline_words(deadline: datetime.date, status: str, on: datetime.date) -> t
     if days == 0:
         return "今天到期", True
     return f"还剩 {days} 天", days <= 3
-
-
-def is_town_or_above(unit) -> bool:
-    return unit is not None and unit.level <= Level.TOWN
