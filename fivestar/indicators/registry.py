@@ -12,19 +12,35 @@ class Indicator:
     unit: str
 
 
-INDICATORS = {"collective_income": Indicator("collective_income", "村集体经济收入", "元")}
+INDICATORS = {
+    "collective_income": Indicator("collective_income", "村集体经济收入", "元"),
+    "black_flags_year": Indicator("black_flags_year", "本年度黑旗次数", "次"),
+    "no_black_flag_year": Indicator("no_black_flag_year", "本年度未获黑旗（是 1，否 0）", ""),
+}
+
+
+def _flag_values(unit_ids, year: int) -> dict[int, dict[str, float]]:
+    """Black flags published this year (fivestar.observation), for villages whose town published flags that year."""
+    from fivestar.observation.services.flags import black_flags_in_year
+
+    return {pk: {"black_flags_year": float(n), "no_black_flag_year": 0.0 if n else 1.0}
+            for pk, n in black_flags_in_year(unit_ids, year).items()}
 
 
 def values_for(org_unit, year: int) -> dict[str, float]:
     """The recorded indicator values of one branch for one year (missing ones are absent)."""
     row = CollectiveIncome.objects.filter(org_unit=org_unit, year=year).values_list("amount", flat=True).first()
-    return {} if row is None else {"collective_income": float(row)}
+    values = {} if row is None else {"collective_income": float(row)}
+    return {**values, **_flag_values([org_unit.pk], year).get(org_unit.pk, {})}
 
 
 def values_for_many(org_unit_ids, year: int) -> dict[int, dict[str, float]]:
     """Bulk form of `values_for`: one query for any number of branches."""
     rows = CollectiveIncome.objects.filter(org_unit_id__in=org_unit_ids, year=year).values_list("org_unit_id", "amount")
-    return {unit_id: {"collective_income": float(amount)} for unit_id, amount in rows}
+    out = {unit_id: {"collective_income": float(amount)} for unit_id, amount in rows}
+    for unit_id, values in _flag_values(org_unit_ids, year).items():
+        out.setdefault(unit_id, {}).update(values)
+    return out
 
 
 def missing_units(code: str, units, year: int):
@@ -32,6 +48,11 @@ def missing_units(code: str, units, year: int):
     as a queryset: one query whatever the number of branches (count it, or slice it for a page)."""
     from django.db.models import Exists, OuterRef
 
+    if code in ("black_flags_year", "no_black_flag_year"):
+        from fivestar.observation.models import FlagRound
+
+        towns = FlagRound.objects.filter(status=FlagRound.Status.PUBLISHED, period_start__year=year).values("town_id")
+        return units.exclude(parent_id__in=towns)
     if code != "collective_income":
         raise KeyError(code)
     recorded = CollectiveIncome.objects.filter(org_unit_id=OuterRef("pk"), year=year)

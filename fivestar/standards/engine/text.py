@@ -29,6 +29,8 @@ BRANCH_TYPES: dict[str, str] = {
 #: Indicators a metric rule may read its value from: code -> (Chinese name, unit).
 KNOWN_INDICATORS: dict[str, tuple[str, str]] = {
     "collective_income": ("村集体经济收入", "元"),
+    "black_flags_year": ("本年度黑旗次数", "次"),
+    "no_black_flag_year": ("本年度未获黑旗（是 1，否 0）", ""),
 }
 
 CODE_RE = re.compile(r"^[a-z0-9-]+$")
