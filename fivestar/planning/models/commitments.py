@@ -38,5 +38,8 @@ class Commitment(models.Model):
         ordering = ["-month", "person_id", "id"]
         indexes = [models.Index(fields=["org_unit", "month"], name="commitment_unit_month"), models.Index(fields=["month"], name="commitment_month")]
 
+    def __str__(self):
+        return f"{self.month:%Y年%m月}承诺：{self.content[:20]}"
+
     def org_path_for_audit(self) -> str:
         return self.org_unit.path

@@ -48,6 +48,9 @@ class ResponsibilityLetter(models.Model):
         verbose_name_plural = "目标责任书"
         constraints = [models.UniqueConstraint(fields=["year", "org_unit"], name="responsibility_letter_unique")]
 
+    def __str__(self):
+        return f"{self.year}年目标责任书（{self.org_unit.display_name}）"
+
     def org_path_for_audit(self) -> str:
         return self.org_unit.path
 

@@ -55,6 +55,9 @@ class VillageTarget(models.Model):
         constraints = [models.UniqueConstraint(fields=["year", "org_unit"], name="village_target_unique")]
         indexes = [models.Index(fields=["org_unit", "year"])]
 
+    def __str__(self):
+        return f"{self.year}年创建目标（{self.org_unit.display_name}）"
+
     def org_path_for_audit(self) -> str:
         return self.org_unit.path
 
@@ -78,6 +81,9 @@ class UnitPlan(models.Model):
         verbose_name = "年度创建计划"
         verbose_name_plural = "年度创建计划"
         constraints = [models.UniqueConstraint(fields=["year", "org_unit"], name="unit_plan_unique")]
+
+    def __str__(self):
+        return f"{self.year}年创建计划（{self.org_unit.display_name}）"
 
     def org_path_for_audit(self) -> str:
         return self.org_unit.path
