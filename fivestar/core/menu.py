@@ -96,6 +96,8 @@ def entries(user) -> list[Entry]:
             out.append(Entry("rating", "评星定级", reverse("rating:rounds"), ("/rating/",)))
             out.append(Entry("supervision", "督导检查", reverse("supervision:problems"), ("/supervision/",)))
             out.append(Entry("planning", "目标与台账", reverse("planning:index"), ("/planning/",)))
+        if can(user, Action.MANAGE_PLANNING, wide=True):
+            out.append(Entry("meetings", "会议调度", reverse("meetings:index"), ("/meetings/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):
             out.append(Entry("imports", "数据导入", reverse("imports:index"), ("/imports/",)))
     out.append(Entry("history", "操作记录", reverse("core:history"), ("/history/",)))

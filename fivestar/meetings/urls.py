@@ -1,0 +1,21 @@
+"""/meetings/: series and meetings, a meeting's page and its briefing."""
+
+from django.urls import path
+
+from . import views, views_briefing
+
+app_name = "meetings"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("series/new/", views.new_series, name="new_series"),
+    path("new/", views.new_meeting, name="new_meeting"),
+    path("<int:pk>/", views.meeting, name="meeting"),
+    path("<int:pk>/edit/", views.edit, name="edit"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/decisions/", views.decision, name="decision"),
+    path("<int:pk>/briefing/start/", views.briefing_start, name="briefing_start"),
+    path("<int:pk>/briefing/status/", views_briefing.status, name="briefing_status"),
+    path("<int:pk>/briefing/", views_briefing.view, name="briefing"),
+    path("<int:pk>/briefing.docx", views_briefing.docx, name="briefing_docx"),
+    path("<int:pk>/briefing.pdf", views_briefing.pdf, name="briefing_pdf"),
+]
