@@ -91,6 +91,7 @@ from fivestar.core.api import router as history_router  # noqa: E402
 from fivestar.supervision.api_field import router as supervision_field_router  # noqa: E402
 from fivestar.supervision.api import router as supervision_router  # noqa: E402
 from fivestar.planning.api import router as planning_router  # noqa: E402
+from fivestar.meetings.api import router as meetings_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -106,3 +107,4 @@ api.add_router("/", history_router)
 api.add_router("/", supervision_field_router)
 api.add_router("/", supervision_router)
 api.add_router("/", planning_router)
+api.add_router("/", meetings_router)
