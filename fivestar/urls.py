@@ -25,6 +25,7 @@ urlpatterns = [
     path("inbox/", include("fivestar.inbox.urls")),
     path("supervision/", include("fivestar.supervision.urls")),
     path("planning/", include("fivestar.planning.urls")),
+    path("observation/", include("fivestar.observation.urls")),
     path("meetings/", include("fivestar.meetings.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

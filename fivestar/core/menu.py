@@ -96,6 +96,7 @@ def entries(user) -> list[Entry]:
             out.append(Entry("rating", "评星定级", reverse("rating:rounds"), ("/rating/",)))
             out.append(Entry("supervision", "督导检查", reverse("supervision:problems"), ("/supervision/",)))
             out.append(Entry("planning", "目标与台账", reverse("planning:index"), ("/planning/",)))
+            out.append(Entry("observation", "观摩与红黑旗", reverse("observation:index"), ("/observation/",)))
         if can(user, Action.MANAGE_PLANNING, wide=True):
             out.append(Entry("meetings", "会议调度", reverse("meetings:index"), ("/meetings/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "observation"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("events/<int:pk>/score/", views.score, name="score"),
+    path("events/<int:pk>/", views.ranking, name="ranking"),
+    path("events/<int:pk>/ranking.xlsx", views.ranking_export, name="ranking_export"),
+    path("flags/propose/", views.flags_propose, name="flags_propose"),
+    path("flags/<int:pk>/", views.flags, name="flags"),
+    path("village/<str:code>/", views.village, name="village"),
+]

@@ -1,0 +1,147 @@
+"""Pages under /observation/: events and flag rounds (scoped lists), an observer's phone score sheet, the ranking
+(publish, xlsx), a flag round (propose, confirm, publish) and a village's history."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from openpyxl.styles import Font
+
+from fivestar.core.pagination import paginate
+from fivestar.core.xlsx import append_row, safe_cell, save_to_tempfile, write_only_workbook
+from fivestar.orgs.models import Level, OrgUnit
+from fivestar.supervision.exports.views import XLSX, attachment
+
+from .models import FlagEntry, FlagRound, ObservationEvent, ObservationScore, RankingEntry
+from .services.access import can_manage, can_view, is_observer
+from .services.errors import ObservationError
+from .services.events import compute_ranking, publish_ranking, save_scores
+from .services.flags import confirm_flags, propose_flags, publish_flags
+
+
+@login_required
+def index(request):
+    user = request.user
+    events = ObservationEvent.objects.visible_to(user).select_related("org_unit") | ObservationEvent.objects.filter(observers=user).select_related("org_unit")
+    rounds = FlagRound.objects.visible_to(user).select_related("town")
+    towns = [u for u in OrgUnit.objects.visible_to(user).filter(level=Level.TOWN).order_by("code")[:50] if can_manage(user, u)]
+    return render(request, "observation/index.html", {"events": paginate(request, events.distinct().order_by("-date", "-id")),
+                                                      "rounds": rounds[:24], "towns": towns, "today": timezone.localdate()})
+
+
+def _event(request, pk):
+    event = get_object_or_404(ObservationEvent.objects.select_related("org_unit"), pk=pk)
+    if not (can_view(request.user, event.org_unit) or is_observer(request.user, event)):
+        raise Http404
+    return event
+
+
+@login_required
+def score(request, pk):
+    event = _event(request, pk)
+    if not is_observer(request.user, event):
+        raise Http404
+    villages = list(event.villages.order_by("code"))
+    if request.method == "POST":
+        village = next((v for v in villages if str(v.pk) == request.POST.get("village")), None)
+        if village is None:
+            raise Http404
+        try:
+            save_scores(request.user, event, village, {k[5:]: v for k, v in request.POST.items() if k.startswith("item-")})
+            messages.success(request, f"已保存对「{village.display_name}」的评分。")
+            return redirect("observation:score", pk=event.pk)
+        except ObservationError as e:
+            messages.error(request, e.message)
+    mine = {}
+    for village_id, item_id, value in ObservationScore.objects.filter(event=event, observer=request.user).values_list("village_id", "item_id", "value"):
+        mine.setdefault(village_id, {})[item_id] = value
+    items = list(event.items.all())
+    rows = [{"village": v, "items": [{"item": i, "value": mine.get(v.pk, {}).get(i.pk, "")} for i in items],
+             "done": len(mine.get(v.pk, {})) == len(items)} for v in villages]
+    return render(request, "observation/score.html", {"event": event, "rows": rows})
+
+
+@login_required
+def ranking(request, pk):
+    event = _event(request, pk)
+    if request.method == "POST":
+        try:
+            publish_ranking(request.user, event)
+            messages.success(request, "排名已发布。")
+        except ObservationError as e:
+            messages.error(request, e.message)
+        return redirect("observation:ranking", pk=pk)
+    published = event.status == ObservationEvent.Status.PUBLISHED
+    if published:
+        rows = [{"code": r.village.code, "name": r.village.display_name, "score": r.score, "rank": r.rank, "observers": r.observer_count,
+                 "dropped": r.dropped_extremes} for r in event.ranking.select_related("village").order_by("rank", "village__code")]
+        rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
+    else:
+        rows = compute_ranking(event)
+    return render(request, "observation/ranking.html", {"event": event, "rows": rows, "published": published,
+                                                        "manage": can_manage(request.user, event.org_unit), "items": event.items.all()})
+
+
+@login_required
+def ranking_export(request, pk):
+    event = _event(request, pk)
+    if event.status != ObservationEvent.Status.PUBLISHED:
+        raise Http404
+    wb = write_only_workbook()
+    ws = wb.create_sheet("观摩排名")
+    append_row(ws, [safe_cell(ws, f"{event.title}排名（{event.date:%Y年%m月%d日}）", font=Font(bold=True, size=14))])
+    append_row(ws, ["名次", "村（社区）", "代码", "得分", "评分人数", "去掉最高最低分"])
+    for r in event.ranking.select_related("village").order_by("rank", "village__code"):
+        append_row(ws, [r.rank, r.village.display_name, r.village.code, float(r.score) if r.score is not None else None,
+                        r.observer_count, "是" if r.dropped_extremes else "否"])
+    response = FileResponse(save_to_tempfile(wb), content_type=XLSX)
+    response["Content-Disposition"] = attachment(f"observation-ranking-{event.pk}.xlsx", f"观摩排名-{event.title}.xlsx")
+    return response
+
+
+@login_required
+def flags_propose(request):
+    if request.method != "POST":
+        return redirect("observation:index")
+    town = get_object_or_404(OrgUnit, code=request.POST.get("town", ""), level=Level.TOWN)
+    if not can_view(request.user, town):
+        raise Http404
+    try:
+        day = datetime.date.fromisoformat((request.POST.get("month") or "") + "-01")
+    except ValueError:
+        messages.error(request, "请选择评选月份。")
+        return redirect("observation:index")
+    try:
+        rnd = propose_flags(request.user, town, day)
+        return redirect("observation:flags", pk=rnd.pk)
+    except ObservationError as e:
+        messages.error(request, e.message)
+        return redirect("observation:index")
+
+
+@login_required
+def flags(request, pk):
+    rnd = get_object_or_404(FlagRound.objects.visible_to(request.user).select_related("town"), pk=pk)
+    if request.method == "POST":
+        step = {"confirm": confirm_flags, "publish": publish_flags}.get(request.POST.get("step"))
+        try:
+            if step is None:
+                raise ObservationError("未知的操作。")
+            step(request.user, rnd)
+            messages.success(request, "红黑旗已确认。" if request.POST.get("step") == "confirm" else "红黑旗已发布。")
+        except ObservationError as e:
+            messages.error(request, e.message)
+        return redirect("observation:flags", pk=pk)
+    entries = rnd.entries.select_related("village").order_by("rank", "village__code")
+    return render(request, "observation/flags.html", {"round": rnd, "entries": entries, "manage": can_manage(request.user, rnd.town)})
+
+
+@login_required
+def village(request, code):
+    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user), code=code, level=Level.VILLAGE)
+    rankings = RankingEntry.objects.filter(village=unit, event__status="published").select_related("event").order_by("-event__date")[:50]
+    flag_rows = FlagEntry.objects.filter(village=unit, round__status="published").select_related("round").order_by("-round__period_start")[:50]
+    return render(request, "observation/village.html", {"unit": unit, "rankings": rankings, "flags": flag_rows})
