@@ -37,11 +37,14 @@ def notify_many(items) -> int:
             org_unit_id=item.get("org_unit_id") or getattr(item.get("org_unit"), "pk", None), dedupe_key=key[:120])
     if not rows:
         return 0
-    keys = {key for _, key in rows}
+    # Looked up by (user, key): the unique index on the pair answers it; by key alone PostgreSQL scanned the whole
+    # table (1.3 s per call at 3.7 M notifications, bench/supervision.py).
+    user_ids = sorted({user_id for user_id, _ in rows})
+    key_list = sorted({key for _, key in rows})
     existing = set()
-    key_list = sorted(keys)
     for start in range(0, len(key_list), 500):
-        existing |= set(Notification.objects.filter(dedupe_key__in=key_list[start:start + 500]).values_list("user_id", "dedupe_key"))
+        existing |= set(Notification.objects.filter(user_id__in=user_ids, dedupe_key__in=key_list[start:start + 500])
+                        .values_list("user_id", "dedupe_key"))
     fresh = [n for pair, n in rows.items() if pair not in existing]
     Notification.objects.bulk_create(fresh, batch_size=1000, ignore_conflicts=True)
     return len(fresh)
