@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance, name="attendance"),
     path("<int:pk>/decisions/", views.decision, name="decision"),
     path("<int:pk>/briefing/start/", views.briefing_start, name="briefing_start"),
+    path("<int:pk>/briefing/progress/", views.briefing_progress, name="briefing_progress"),
     path("<int:pk>/briefing/status/", views_briefing.status, name="briefing_status"),
     path("<int:pk>/briefing/", views_briefing.view, name="briefing"),
     path("<int:pk>/briefing.docx", views_briefing.docx, name="briefing_docx"),

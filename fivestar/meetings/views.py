@@ -134,9 +134,21 @@ def meeting(request, pk):
     return render(request, "meetings/meeting.html", {
         "page_title": m.title, "m": m, "can_manage": manage, "attendance": list(m.attendance.select_related("person__org_unit")),
         "states": Attendance.State.choices, "decisions": decisions, "carried": carried, "people": people,
-        "villages": villages, "stars": stars, "briefing": briefing, "stalled": briefing is not None and is_stalled(briefing),
+        "villages": villages, "stars": stars, **briefing_context(briefing),
         "events": list(m.events.select_related("user").order_by("-at", "-id")[:30]), "error": request.GET.get("error", "")[:200],
         "default_deadline": m.date + datetime.timedelta(days=14)})
+
+
+def briefing_context(briefing) -> dict:
+    return {"briefing": briefing, "stalled": briefing is not None and is_stalled(briefing),
+            "running": briefing is not None and briefing.status in (Briefing.Status.QUEUED, Briefing.Status.RUNNING)}
+
+
+@login_required
+def briefing_progress(request, pk):
+    m = _meeting(request.user, pk)
+    return render(request, "meetings/_briefing.html", {"m": m, "can_manage": can_manage(request.user, m.org_unit),
+                                                       **briefing_context(Briefing.objects.filter(meeting=m).first())})
 
 
 def _post_meeting(request, pk, action):
