@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 8
+STEPS = 9
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
@@ -77,6 +77,12 @@ class Command(BaseCommand):
         planning = PlanningDemo(today=today)
         if planning.load():
             self.stdout.write("庆祖镇创建：" + planning.summary() + "。")
+        self.step(9, "生成庆祖镇今年的周调度会、月总结会、议定事项和会议简报")
+        from fivestar.demo.meetings import MeetingsDemo
+
+        meetings = MeetingsDemo(today=today)
+        if meetings.load():
+            self.stdout.write("庆祖镇会议：" + meetings.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
