@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -94,7 +95,7 @@ def ranking_export(request, pk):
     ws = wb.create_sheet("观摩排名")
     append_row(ws, [safe_cell(ws, f"{event.title}排名（{event.date:%Y年%m月%d日}）", font=Font(bold=True, size=14))])
     append_row(ws, ["名次", "村（社区）", "代码", "得分", "评分人数", "去掉最高最低分"])
-    for r in event.ranking.select_related("village").order_by("rank", "village__code"):
+    for r in event.ranking.select_related("village").order_by(F("rank").asc(nulls_last=True), "village__code"):
         append_row(ws, [r.rank, r.village.display_name, r.village.code, float(r.score) if r.score is not None else None,
                         r.observer_count, "是" if r.dropped_extremes else "否"])
     response = FileResponse(save_to_tempfile(wb), content_type=XLSX)
@@ -135,7 +136,7 @@ def flags(request, pk):
         except ObservationError as e:
             messages.error(request, e.message)
         return redirect("observation:flags", pk=pk)
-    entries = rnd.entries.select_related("village").order_by("rank", "village__code")
+    entries = rnd.entries.select_related("village").order_by(F("rank").asc(nulls_last=True), "village__code")
     return render(request, "observation/flags.html", {"round": rnd, "entries": entries, "manage": can_manage(request.user, rnd.town)})
 
 
