@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_create
 
 app_name = "observation"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("events/new/", views_create.create, name="create"),
     path("events/<int:pk>/score/", views.score, name="score"),
     path("events/<int:pk>/", views.ranking, name="ranking"),
     path("events/<int:pk>/ranking.xlsx", views.ranking_export, name="ranking_export"),

@@ -30,7 +30,8 @@ def index(request):
     rounds = FlagRound.objects.visible_to(user).select_related("town")
     towns = [u for u in OrgUnit.objects.visible_to(user).filter(level=Level.TOWN).order_by("code")[:50] if can_manage(user, u)]
     return render(request, "observation/index.html", {"events": paginate(request, events.distinct().order_by("-date", "-id")),
-                                                      "rounds": rounds[:24], "towns": towns, "today": timezone.localdate()})
+                                                      "rounds": rounds[:24], "towns": towns, "can_create": bool(towns) or any(
+                                                          can_manage(user, u) for u in OrgUnit.objects.visible_to(user).filter(level=Level.COUNTY)[:5]), "today": timezone.localdate()})
 
 
 def _event(request, pk):

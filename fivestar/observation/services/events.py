@@ -18,6 +18,11 @@ from .ranking import q2, rank, village_score, weighted_total
 from .town_settings import settings_for
 
 
+def eligible_observers(org_unit):
+    """Active users holding a role on the unit or below it: the people an event may name as observers."""
+    return get_user_model().objects.filter(is_active=True, role_assignments__org_unit__path__startswith=org_unit.path).distinct()
+
+
 def create_event(user, org_unit, *, title, date, items, observer_ids, village_ids, meeting_id=None) -> ObservationEvent:
     """items: [{"name", "weight", "max_score"?}]; villages must lie under org_unit (a town or county)."""
     if org_unit is None or org_unit.level not in (Level.COUNTY, Level.TOWN):
@@ -49,7 +54,7 @@ def create_event(user, org_unit, *, title, date, items, observer_ids, village_id
     villages = list(OrgUnit.objects.filter(pk__in=set(village_ids or []), level=Level.VILLAGE, path__startswith=org_unit.path))
     if len(villages) != len(set(village_ids or [])) or not villages:
         raise ObservationError("请选择本辖区内的观摩村（至少一个）。")
-    observers = list(get_user_model().objects.filter(pk__in=set(observer_ids or []), is_active=True))
+    observers = list(eligible_observers(org_unit).filter(pk__in=set(observer_ids or [])))
     if len(observers) != len(set(observer_ids or [])) or not observers:
         raise ObservationError("请选择有效的观摩评分人（至少一人）。")
     with transaction.atomic():
