@@ -21,6 +21,7 @@ USAGE = """用法: fivestar <命令> [参数]
   supervision-daily [--date YYYY-MM-DD]  督导问题截止提醒、逾期标记与逐级升级（每日运行，可重复运行）
   rebuild-ledger-stats  按创建台账任务重算各年度各级、片区的任务统计数（--check 只核对不保存）
   planning-daily [--date YYYY-MM-DD]  创建台账截止提醒与逾期标记、月度承诺与业绩提醒（每日运行，可重复运行）
+  meetings-daily [--date YYYY-MM-DD]  为今天和明天召开的周调度会、月总结会在后台生成会议简报（可重复运行）
   import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
   其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
 """

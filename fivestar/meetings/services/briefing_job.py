@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fivestar.core import jobs
+from fivestar.rating.certificate import CertificateUnavailable
 
 from ..models import Briefing, Meeting
 from .access import can_manage
@@ -116,6 +117,10 @@ def generate(briefing) -> dict:
     if briefing.step < 2:
         _beat(briefing, docx=_write(meeting, "docx", to_docx(briefing.data)), step=2)
     if briefing.step < 3:
-        _beat(briefing, pdf=_write(meeting, "pdf", to_pdf(briefing.data)), step=3)
+        try:
+            pdf = to_pdf(briefing.data)
+        except CertificateUnavailable:
+            raise MeetingError("PDF 生成失败或超时，请稍后点击“重新生成简报”。") from None
+        _beat(briefing, pdf=_write(meeting, "pdf", pdf), step=3)
     _beat(briefing, status=S.DONE, finished_at=timezone.now(), error="")
     return {"status": S.DONE}

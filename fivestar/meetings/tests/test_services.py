@@ -160,3 +160,37 @@ def test_only_managers_generate_a_briefing(plan, series):
     meeting = create_meeting(plan.town_admin, series=series, date=today())
     with pytest.raises(MeetingError, match="无权"):
         start_briefing(plan.observer, meeting)
+
+
+def test_the_daily_job_prepares_the_briefings_of_the_next_meetings_once(plan, series, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    from fivestar.meetings.services.scheduled import prepare_briefings
+
+    tomorrow = create_meeting(plan.town_admin, series=series, date=today() + datetime.timedelta(days=1))
+    later = create_meeting(plan.town_admin, series=series, date=today() + datetime.timedelta(days=5))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert prepare_briefings(today()) == 1
+    assert Briefing.objects.get(meeting=tomorrow).status == Briefing.Status.DONE
+    assert not Briefing.objects.filter(meeting=later).exists()
+    out = io.StringIO()
+    call_command("meetings_daily", stdout=out)
+    assert "已安排生成 0 份会议简报" in out.getvalue()
+    from fivestar.cli import USAGE
+    from fivestar.rating.management.commands.scheduler import JOBS
+
+    assert "meetings_daily" in JOBS and "meetings-daily" in USAGE
+
+
+def test_a_stalled_briefing_is_queued_again_by_the_watchdog(plan, series, settings, django_capture_on_commit_callbacks):
+    from fivestar.core import jobs
+
+    settings.JOB_STALL_SECONDS = 60
+    meeting = create_meeting(plan.town_admin, series=series, date=today())
+    briefing = Briefing.objects.create(meeting=meeting, status=Briefing.Status.RUNNING, step=0,
+                                       heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
+    with django_capture_on_commit_callbacks(execute=True):
+        lines = jobs.resume_stalled()
+    assert any("会议简报" in line for line in lines)
+    briefing.refresh_from_db()
+    assert briefing.status == Briefing.Status.DONE and briefing.step == 3

@@ -24,11 +24,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-JOBS = ["send_reminders", "close_overdue", "supervision_daily", "planning_daily", "resume_jobs"]
+JOBS = ["send_reminders", "close_overdue", "supervision_daily", "planning_daily", "meetings_daily", "resume_jobs"]
 
 
 class Command(BaseCommand):
-    help = "定时任务：每隔 N 分钟运行一次（send_reminders、close_overdue、supervision_daily、planning_daily、resume_jobs）；--once 只运行一轮"
+    help = "定时任务：每隔 N 分钟运行一次（send_reminders、close_overdue、supervision_daily、planning_daily、meetings_daily、resume_jobs）；--once 只运行一轮"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="两轮之间的间隔（分钟，默认 60）")
