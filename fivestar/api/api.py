@@ -92,6 +92,7 @@ from fivestar.supervision.api_field import router as supervision_field_router  #
 from fivestar.supervision.api import router as supervision_router  # noqa: E402
 from fivestar.planning.api import router as planning_router  # noqa: E402
 from fivestar.meetings.api import router as meetings_router  # noqa: E402
+from fivestar.observation.api import router as observation_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -108,3 +109,4 @@ api.add_router("/", supervision_field_router)
 api.add_router("/", supervision_router)
 api.add_router("/", planning_router)
 api.add_router("/", meetings_router)
+api.add_router("/", observation_router)
