@@ -115,3 +115,28 @@ def test_series_and_one_off_meetings_from_the_list(client, plan):
     client.force_login(plan.secretary_user)
     r = client.post("/meetings/series/new/", {"unit": plan.world.town.code, "kind": "dispatch"})
     assert plan.world.town.meeting_series.count() == 1
+
+
+def test_a_meetings_page_keeps_its_queries_as_decisions_grow(client, plan, series):
+    first = create_meeting(plan.town_admin, series=series, date=today() - datetime.timedelta(days=7))
+    m = create_meeting(plan.town_admin, series=series, date=today())
+
+    def decide(meeting, n):
+        for k in range(n):
+            add_decision(plan.town_admin, meeting, text_value=f"事项{meeting.pk}-{k}", owner=plan.liaison,
+                         deadline=today() + datetime.timedelta(days=5), village=plan.world.village, star_code="stjy")
+
+    decide(first, 1)
+    decide(m, 1)
+    client.force_login(plan.town_admin)
+    client.get(f"/meetings/{m.pk}/")  # framework names cached
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/meetings/{m.pk}/")
+    decide(first, 6)
+    decide(m, 6)
+    with CaptureQueriesContext(connection) as many:
+        body = client.get(f"/meetings/{m.pk}/").content.decode()
+    own = body.split('data-testid="decisions"')[1].split("</ul>")[0]
+    carried = body.split('data-testid="carried-decisions"')[1].split("</ul>")[0]
+    assert own.count(f"事项{m.pk}-") == 7 and carried.count(f"事项{first.pk}-") == 7
+    assert len(many) == len(few), [q["sql"][:120] for q in many.captured_queries]
