@@ -88,7 +88,9 @@ def ledger(unit, since, until, names) -> dict:
 
 def decisions(meeting, names) -> list[dict]:
     out = []
-    for d in previous_decisions(meeting, open_only=False).filter(meeting__date__gte=_decisions_since(meeting))[:LIST * 2]:
+    rows = previous_decisions(meeting, open_only=False).filter(
+        Q(meeting__date__gte=_decisions_since(meeting)) | Q(task__status__in=OPEN_TASK_STATUSES))
+    for d in rows[:LIST * 2]:
         status = d.task.status if d.task else ""
         out.append({"meeting": d.meeting.title, "text": d.text, "owner": d.owner.name, "deadline": d.deadline.isoformat(),
                     "village": _name(names, d.village_id),

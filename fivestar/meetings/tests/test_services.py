@@ -194,3 +194,17 @@ def test_a_stalled_briefing_is_queued_again_by_the_watchdog(plan, series, settin
     assert any("会议简报" in line for line in lines)
     briefing.refresh_from_db()
     assert briefing.status == Briefing.Status.DONE and briefing.step == 3
+
+
+def test_the_briefing_lists_the_last_meetings_decisions_and_older_open_ones(plan, series):
+    from fivestar.meetings.services.briefing_data import collect
+
+    oldest = create_meeting(plan.town_admin, series=series, date=today() - datetime.timedelta(days=14))
+    old_open, old_done = decide(plan, oldest, text="旧事项未完成"), decide(plan, oldest, text="旧事项已完成")
+    set_task_status(old_done.task, plan.town_admin, TaskStatus.DONE)
+    last = create_meeting(plan.town_admin, series=series, date=today() - datetime.timedelta(days=7))
+    recent_done = decide(plan, last, text="上次事项已完成")
+    set_task_status(recent_done.task, plan.town_admin, TaskStatus.DONE)
+    meeting = create_meeting(plan.town_admin, series=series, date=today())
+    rows = {d["text"]: d["status"] for d in collect(meeting)["decisions"]}
+    assert rows == {"旧事项未完成": "未开始", "上次事项已完成": "已完成"} and old_open.pk
