@@ -83,6 +83,8 @@ def entries(user) -> list[Entry]:
             out.append(Entry("my_village", "我负责的村（社区）", reverse("orgs:tree"), VILLAGE_PAGES))
         out.append(Entry("supervision", "督导问题", reverse("supervision:problems"), ("/supervision/",)))
         out.append(Entry("planning", "创建台账", reverse("planning:ledger"), ("/planning/",)))
+        if len(units) == 1:
+            out.append(Entry("observation", "观摩与红黑旗", reverse("observation:village", args=[units[0].code]), ("/observation/",)))
     else:
         wide = can(user, Action.VIEW, wide=True)
         if wide:

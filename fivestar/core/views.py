@@ -7,6 +7,8 @@ from django.shortcuts import render
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 
+from fivestar.observation.templatetags.observation_tags import latest_flags
+
 from . import menu, selectors_history, selectors_todo
 from .selectors_history import MODEL_CHOICES, HistoryFilter  # noqa: F401  (MODEL_CHOICES: kept importable here)
 from .roles import Action, Role
@@ -99,6 +101,7 @@ def _village_home(request):
         "assignments": menu.assignments(user),
         "todo": selectors_todo.village_todo(user),
         "village_units": units,
+        "flags": latest_flags([u.pk for u in units]),
         "recent": selectors_history.recent(user),
     }
     return render(request, "core/home_village.html", context)

@@ -77,6 +77,10 @@ def unit_detail(request, code):
         children = children.search(q)
     context["q"] = q
     context["page"] = paginate(request, children)
+    if unit.level == Level.TOWN:
+        from fivestar.observation.templatetags.observation_tags import latest_flags
+
+        context["flags"] = latest_flags([c.pk for c in context["page"]])  # 红黑旗 badges: one query per page
     return render(request, "orgs/unit.html", context)
 
 

@@ -2,7 +2,7 @@
 Lists pass a prefetched map instead: {% flag_badge_for flags village.pk %} with flags from latest_flags(ids)."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from ..models import FlagEntry, FlagRound
 
@@ -20,9 +20,9 @@ def latest_flags(village_ids) -> dict[int, str]:
 
 def _badge(flag):
     if flag == "red":
-        return format_html('<span class="badge bg-danger" data-testid="flag-badge">红旗</span>')
+        return mark_safe('<span class="badge bg-danger" data-testid="flag-badge">红旗</span>')
     if flag == "black":
-        return format_html('<span class="badge bg-dark" data-testid="flag-badge">黑旗</span>')
+        return mark_safe('<span class="badge bg-dark" data-testid="flag-badge">黑旗</span>')
     return ""
 
 
