@@ -1,0 +1,73 @@
+"""季观摩与红黑旗 in a real browser: two observers score the visited villages on a phone, the town administrator sees the
+live ranking and publishes it (first place and its averaged score read on the page); then the town proposes this
+month's red and black flags, confirms and publishes them, and the town's village list shows the badges."""
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from fivestar.observation.models import FlagRound, ObservationEvent
+from fivestar.observation.services.events import create_event
+from fivestar.observation.services.town_settings import save_settings
+from fivestar.observation.tests.conftest import Obs
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.browser
+
+
+def _score(browser, sign_in, live_server, user, event, values):
+    context = browser.new_context(viewport=PHONE)
+    page = sign_in(context.new_page(), user.username)
+    for village, (a, b) in values.items():
+        page.goto(f"{live_server.url}/observation/events/{event.pk}/score/")
+        card = page.get_by_test_id("score-card").filter(has_text=village)
+        card.get_by_label("环境卫生").fill(str(a))
+        card.get_by_label("产业发展").fill(str(b))
+        card.get_by_test_id("save-score").click()
+        expect(page.get_by_text(f"已保存对「{village}」的评分。")).to_be_visible()
+    context.close()
+
+
+def test_observers_score_on_a_phone_and_the_town_publishes_ranking_and_flags(live_world, browser, sign_in, live_server, shot):
+    obs = Obs(live_world)
+    w = live_world
+    today = timezone.localdate()
+    save_settings(obs.town_admin, w.town, red_count=1, black_count=1)
+    event = create_event(obs.town_admin, w.town, title="本季度观摩", date=today, items=[{"name": "环境卫生", "weight": 60}, {"name": "产业发展", "weight": 40}],
+                         observer_ids=[u.pk for u in obs.observers[:2]], village_ids=[w.village.pk, w.sibling.pk])
+    _score(browser, sign_in, live_server, obs.observers[0], event, {"西辛庄村": (90, 80), "庆南村": (60, 50)})
+    _score(browser, sign_in, live_server, obs.observers[1], event, {"西辛庄村": (70, 60), "庆南村": (50, 40)})
+
+    context = browser.new_context(viewport=PHONE)
+    page = sign_in(context.new_page(), obs.town_admin.username)
+    page.goto(f"{live_server.url}/observation/events/{event.pk}/")
+    expect(page.get_by_test_id("page-heading")).to_contain_text("未发布")
+    page.get_by_test_id("publish").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("已发布")
+    rows = page.get_by_test_id("ranking-row")
+    expect(rows.nth(0)).to_contain_text("西辛庄村")
+    expect(rows.nth(0)).to_contain_text("76.00")  # (86 + 66) / 2
+    expect(rows.nth(1)).to_contain_text("51.00")  # (56 + 46) / 2
+    shot(page, "observation-ranking-phone")
+    assert ObservationEvent.objects.get().status == "published"
+
+    page.goto(f"{live_server.url}/observation/")
+    page.get_by_test_id("propose").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("待确认")
+    flag_rows = page.get_by_test_id("flag-row")
+    expect(flag_rows.nth(0)).to_contain_text("西辛庄村")
+    expect(flag_rows.nth(0)).to_contain_text("红旗")
+    expect(flag_rows.nth(2)).to_contain_text("龙鑫苑社区")
+    expect(flag_rows.nth(2)).to_contain_text("黑旗")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("已确认")
+    page.get_by_test_id("publish-flags").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("已发布")
+    shot(page, "observation-flags-phone")
+    rnd = FlagRound.objects.get()
+    assert rnd.status == "published" and rnd.period_start == today.replace(day=1)
+    assert {e.village.code: e.flag for e in rnd.entries.select_related("village")} == {w.village.code: "red", w.sibling.code: "", w.community.code: "black"}
+    page.goto(f"{live_server.url}/orgs/{w.town.code}/")
+    expect(page.get_by_test_id("flag-badge")).to_have_count(2)
+    context.close()
