@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 9
+STEPS = 10
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
@@ -83,6 +83,12 @@ class Command(BaseCommand):
         meetings = MeetingsDemo(today=today)
         if meetings.load():
             self.stdout.write("庆祖镇会议：" + meetings.summary() + "。")
+        self.step(10, "生成庆祖镇今年的季度观摩排名和每月红黑旗")
+        from fivestar.demo.observation import ObservationDemo
+
+        observation = ObservationDemo(today=today)
+        if observation.load():
+            self.stdout.write("庆祖镇观摩：" + observation.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
