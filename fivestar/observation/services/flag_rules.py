@@ -30,6 +30,22 @@ def composite(inputs: dict, weights: dict, available: set) -> Decimal:
     return q2(sum(Decimal(str(inputs.get(k) or 0)) * w for k, w in used.items()) / total)
 
 
+def with_town_averages(rows: list[dict], keys=("observation", "rules")) -> list[dict]:
+    """A village with no value for an input (not visited by the observation, no assessment) takes the town's average
+    for it in the composite: neither rewarded nor punished for what was not measured. Scoring unmeasured inputs as
+    0 flagged every unvisited village black (48 of 55 in the demo)."""
+    filled = [dict(r) for r in rows]
+    for key in keys:
+        values = [Decimal(str(r[key])) for r in rows if r.get(key) is not None]
+        if not values:
+            continue
+        mean = q2(sum(values) / len(values))
+        for r in filled:
+            if r.get(key) is None:
+                r[key] = mean
+    return filled
+
+
 def select_flags(rows: list[dict], red: int, black: int) -> list[dict]:
     """rows: [{"code", "score", ...}] → ranked rows with row["flag"] in {"red", "black", ""}."""
     if len(rows) < red + black or not rows:

@@ -17,7 +17,7 @@ from fivestar.supervision.models import Problem
 from ..models import FlagEntry, FlagPeriod, FlagRound, ObservationEvent, RankingEntry
 from .access import can_manage
 from .errors import ObservationError
-from .flag_rules import composite, inspection_score, select_flags
+from .flag_rules import composite, inspection_score, select_flags, with_town_averages
 from .town_settings import clean_weights, settings_for, weights_of
 
 STAR = "stjy"
@@ -71,8 +71,8 @@ def propose_flags(user, town, day: datetime.date, *, weights=None, red_count=Non
     black = row.black_count if black_count is None else int(black_count)
     inputs = gather_inputs(town, start, end)
     available = {"inspection"} | {k for k in ("observation", "rules") if any(r[k] is not None for r in inputs)}
-    for r in inputs:
-        r["score"] = composite(r, weights, available)
+    for r, scored in zip(inputs, with_town_averages(inputs)):
+        r["score"] = composite(scored, weights, available)
     ranked = select_flags(inputs, red, black)
     with transaction.atomic():
         existing = FlagRound.objects.select_for_update().filter(town=town, period_start=start).first()

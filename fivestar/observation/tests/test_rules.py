@@ -55,3 +55,13 @@ def test_all_equal_gets_no_flag():
 def test_too_few_villages_refused():
     with pytest.raises(ObservationError, match="参评村只有 2 个"):
         select_flags(rows(90, 80), 1, 2)
+
+
+def test_a_village_without_an_input_takes_the_town_average_for_it():
+    from fivestar.observation.services.flag_rules import with_town_averages
+
+    rows = [{"code": "a", "observation": 90, "rules": None}, {"code": "b", "observation": 70, "rules": None}, {"code": "c", "observation": None, "rules": None}]
+    filled = with_town_averages(rows)
+    assert [r["observation"] for r in filled] == [90, 70, D("80.00")]
+    assert [r["rules"] for r in filled] == [None, None, None]  # nobody measured: left out, not averaged
+    assert rows[2]["observation"] is None  # the stored input stays as measured
