@@ -58,7 +58,9 @@ def test_observers_score_on_a_phone_and_the_town_publishes_ranking_and_flags(liv
     flag_rows = page.get_by_test_id("flag-row")
     expect(flag_rows.nth(0)).to_contain_text("西辛庄村")
     expect(flag_rows.nth(0)).to_contain_text("红旗")
-    expect(flag_rows.nth(2)).to_contain_text("龙鑫苑社区")
+    # 龙鑫苑社区 was not observed: it takes the town's average observation score, so the observed 庆南村 ranks last.
+    expect(flag_rows.nth(1)).to_contain_text("龙鑫苑社区")
+    expect(flag_rows.nth(2)).to_contain_text("庆南村")
     expect(flag_rows.nth(2)).to_contain_text("黑旗")
     page.get_by_test_id("confirm").click()
     expect(page.get_by_test_id("page-heading")).to_contain_text("已确认")
@@ -67,7 +69,7 @@ def test_observers_score_on_a_phone_and_the_town_publishes_ranking_and_flags(liv
     shot(page, "observation-flags-phone")
     rnd = FlagRound.objects.get()
     assert rnd.status == "published" and rnd.period_start == today.replace(day=1)
-    assert {e.village.code: e.flag for e in rnd.entries.select_related("village")} == {w.village.code: "red", w.sibling.code: "", w.community.code: "black"}
+    assert {e.village.code: e.flag for e in rnd.entries.select_related("village")} == {w.village.code: "red", w.sibling.code: "black", w.community.code: ""}
     page.goto(f"{live_server.url}/orgs/{w.town.code}/")
     expect(page.get_by_test_id("flag-badge")).to_have_count(2)
     context.close()

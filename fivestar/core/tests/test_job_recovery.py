@@ -163,6 +163,10 @@ def test_a_killed_round_opening_resumes_and_makes_exactly_the_rows_of_an_uninter
         worker = killed.worker(log)
         try:
             _wait(lambda: progress()[2] == "open", 90, "the resumed opening to finish", every=0.2)
+            # The phase turns "open" a moment before the resumed task's own result is stored: stopping the worker in
+            # between would leave that (healthy) result RUNNING; the killed run's result must be marked failed.
+            running = lambda: killed.one("SELECT COUNT(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING'")[0]  # noqa: E731
+            _wait(lambda: running() == 0, 60, "the killed and the resumed task results to be settled", every=0.2)
         finally:
             _stop(worker)
         got = killed.run("dump-round", str(round_id))
