@@ -6,17 +6,18 @@ Chinese."""
 from django.http import Http404
 from ninja import Query, Router, Status
 
+from fivestar.api.schemas import ApiErrorOut
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 
-from .api_schemas import (BriefingOut, DecisionIn, DecisionOut, MeetingDetailOut, MeetingErrorOut, MeetingIn, MeetingOut,
-                          MeetingPage, SeriesOut)
+from .api_schemas import (BriefingOut, DecisionIn, DecisionOut, MeetingDetailOut, MeetingIn, MeetingPage,
+                          SeriesOut)
 from .models import Briefing, Decision, Meeting, MeetingKind, MeetingSeries, MeetingStatus
 from .services import MeetingError, add_decision, can_manage, create_meeting, previous_decisions, start_briefing
 from .services.briefing_job import is_stalled
 
 router = Router(tags=["会议调度"])
-E = MeetingErrorOut
+E = ApiErrorOut
 
 
 def _unit(u) -> dict:

@@ -4,19 +4,12 @@ import datetime
 
 from ninja import Field, Schema
 
-
-class MeetingErrorOut(Schema):
-    detail: str = Field(..., description="错误说明（中文）")
-
-
-class UnitRef(Schema):
-    code: str
-    name: str
+from fivestar.api.schemas import UnitRefOut
 
 
 class SeriesOut(Schema):
     id: int
-    unit: UnitRef
+    unit: UnitRefOut
     kind: str = Field(..., description="dispatch 周调度会、monthly 月总结会、observation 季观摩会、special 专题会议")
     kind_name: str
     name: str
@@ -27,7 +20,7 @@ class SeriesOut(Schema):
 class MeetingOut(Schema):
     id: int
     series_id: int | None
-    unit: UnitRef
+    unit: UnitRefOut
     kind: str
     kind_name: str
     title: str
@@ -47,7 +40,7 @@ class DecisionOut(Schema):
     meeting_id: int
     text: str
     owner: str
-    village: UnitRef
+    village: UnitRefOut
     star_code: str
     deadline: datetime.date
     task_id: int | None

@@ -9,6 +9,7 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from fivestar.api.schemas import ApiErrorOut, UnitRefOut
 from fivestar.orgs.models import Level, OrgUnit
 
 from .models import FlagRound, ObservationEvent
@@ -20,18 +21,9 @@ from .services.flags import confirm_flags, propose_flags, publish_flags
 router = Router(tags=["季观摩与红黑旗"])
 
 
-class ObservationErrorOut(Schema):
-    detail: str = Field(..., description="错误说明（中文）")
-
-
-class ObsUnitOut(Schema):
-    code: str
-    name: str
-
-
 class ObsEventOut(Schema):
     id: int
-    unit: ObsUnitOut
+    unit: UnitRefOut
     title: str
     date: datetime.date
     status: str
@@ -53,7 +45,7 @@ class ScoreItemOut(Schema):
 
 class ObsEventDetailOut(ObsEventOut):
     items: list[ScoreItemOut]
-    villages: list[ObsUnitOut]
+    villages: list[UnitRefOut]
 
 
 class ScoresIn(Schema):
@@ -89,7 +81,7 @@ class FlagEntryOut(Schema):
 
 class FlagRoundOut(Schema):
     id: int
-    town: ObsUnitOut
+    town: UnitRefOut
     period: str
     period_start: datetime.date
     period_end: datetime.date
@@ -106,7 +98,7 @@ class ProposeIn(Schema):
     month: datetime.date = Field(..., description="评选周期内的任一日期")
 
 
-E = ObservationErrorOut
+E = ApiErrorOut
 
 
 def _unit(u) -> dict:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
+from fivestar.api.schemas import ApiErrorOut, ApiValidationErrorOut
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.rating.api_common import check_id
 from fivestar.rating.models import Evidence
@@ -25,9 +26,8 @@ from fivestar.rating.models import Evidence
 from . import selectors
 from .api_commitments import router as commitments_router
 from .api_ledger import router as ledger_router
-from .api_schemas import (PlanningBatchIn, PlanningBatchOut, PlanningCheckOut, PlanningErrorOut, PlanningLetterOut,
-                          PlanningLetterPage, PlanningPlanIn, PlanningPlanOut, PlanningSavedOut, PlanningTargetPage,
-                          PlanningTargetsIn, PlanningValidationErrorOut)
+from .api_schemas import (PlanningBatchIn, PlanningBatchOut, PlanningCheckOut, PlanningLetterOut, PlanningLetterPage,
+                          PlanningPlanIn, PlanningPlanOut, PlanningSavedOut, PlanningTargetPage, PlanningTargetsIn)
 from .api_support import evidence_out, field_error, invalid, refusal, unit_out, visible_unit
 from .models import LetterBatch, ResponsibilityLetter, UnitPlan
 from .services import (PlanningError, can_manage, category_labels, mark_signed, plan_check, planning_settings_for,
@@ -38,8 +38,8 @@ router = Router(tags=["创建目标与台账"])
 router.add_router("", ledger_router)
 router.add_router("", commitments_router)
 
-E = PlanningErrorOut
-WRITE = {400: E, 403: E, 404: E, 422: PlanningValidationErrorOut}
+E = ApiErrorOut
+WRITE = {400: E, 403: E, 404: E, 422: ApiValidationErrorOut}
 PLAN_LEVELS = [Level.COUNTY, Level.TOWN]
 
 

@@ -5,21 +5,22 @@ do what are the services' (fivestar/planning/services/commitments.py)."""
 from django.http import Http404
 from ninja import Query, Router, Status
 
+from fivestar.api.schemas import ApiErrorOut, ApiValidationErrorOut
 from fivestar.orgs.models import Level
 from fivestar.people.models import Person
 from fivestar.rating.api_common import check_id
 
 from . import selectors
-from .api_schemas import (PlanningCommitmentFiltersIn, PlanningCommitmentIn, PlanningCommitmentOut, PlanningCommitmentPage,
-                          PlanningErrorOut, PlanningGradeIn, PlanningResultIn, PlanningValidationErrorOut)
+from .api_schemas import (PlanningCommitmentFiltersIn, PlanningCommitmentIn, PlanningCommitmentOut,
+                          PlanningCommitmentPage, PlanningGradeIn, PlanningResultIn)
 from .api_support import field_error, invalid, ref_out, refusal, unit_out, visible_evidence, visible_unit
 from .models import Commitment, LedgerTask
 from .services import PlanningError, can_commit, can_manage, grade_commitment, month_start, post_commitment, post_result
 
 router = Router()  # tagged by the parent router (api.py)
 
-E = PlanningErrorOut
-STEP = {400: E, 403: E, 404: E, 422: PlanningValidationErrorOut}
+E = ApiErrorOut
+STEP = {400: E, 403: E, 404: E, 422: ApiValidationErrorOut}
 
 
 def commitment_out(c) -> dict:
@@ -42,7 +43,7 @@ def _commitment(user, commitment_id: int) -> Commitment:
     return c
 
 
-@router.get("/planning/commitments", response={200: PlanningCommitmentPage, 404: E, 422: PlanningValidationErrorOut},
+@router.get("/planning/commitments", response={200: PlanningCommitmentPage, 404: E, 422: ApiValidationErrorOut},
             summary="月度承诺列表",
             description="unit 单位代码（村、镇、县；不在管辖范围内的返回 404）、month（YYYY-MM）、person（人员编号）；最新月份在前，分页。")
 def list_commitments(request, filters: PlanningCommitmentFiltersIn = Query(...)):

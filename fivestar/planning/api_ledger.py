@@ -12,6 +12,7 @@ from django.utils import timezone
 from ninja import File, Query, Router, Status
 from ninja.files import UploadedFile
 
+from fivestar.api.schemas import ApiErrorOut, ApiValidationErrorOut
 from fivestar.orgs.models import Level
 from fivestar.people.models import Person
 from fivestar.rating.api_common import check_id
@@ -20,9 +21,8 @@ from fivestar.rating.services.errors import WorkflowError
 from fivestar.rating.services.evidence import IMAGE_TYPES, sniff, store_evidence
 
 from . import exports, selectors
-from .api_schemas import (PlanningCreatedOut, PlanningErrorOut, PlanningGapsIn, PlanningTaskDetailOut,
-                          PlanningTaskFiltersIn, PlanningTaskIn, PlanningTaskPage, PlanningTaskStatusIn, PlanningUploadOut,
-                          PlanningValidationErrorOut)
+from .api_schemas import (PlanningCreatedOut, PlanningGapsIn, PlanningTaskDetailOut, PlanningTaskFiltersIn,
+                          PlanningTaskIn, PlanningTaskPage, PlanningTaskStatusIn, PlanningUploadOut)
 from .api_support import evidence_out, field_error, invalid, ref_out, refusal, unit_out, visible_unit
 from .models.ledger import OPEN_TASK_STATUSES
 from .services import (PlanningError, add_task_evidence, can_manage, can_work, save_task, set_task_status,
@@ -30,8 +30,8 @@ from .services import (PlanningError, add_task_evidence, can_manage, can_work, s
 
 router = Router()  # tagged by the parent router (api.py)
 
-E = PlanningErrorOut
-STEP = {400: E, 403: E, 404: E, 409: E, 422: PlanningValidationErrorOut}
+E = ApiErrorOut
+STEP = {400: E, 403: E, 404: E, 409: E, 422: ApiValidationErrorOut}
 MAX_FILES = 9
 
 

@@ -7,6 +7,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from fivestar.api.schemas import EvidenceFileOut, RefOut, UnitRefOut
 from fivestar.orgs.models import Category
 from fivestar.rating.api_common import FilledText, choices
 
@@ -16,45 +17,11 @@ MAX_ID = 2**63 - 1
 YEAR = Field(None, ge=2000, le=2100, description="年度（默认今年）")
 
 
-class PlanningErrorOut(Schema):
-    detail: str = Field(..., description="错误说明（中文）")
-
-
-class PlanningFieldErrorOut(Schema):
-    field: str = Field(..., description="出错的字段路径")
-    message: str = Field(..., description="错误说明（中文）")
-    type: str = Field("", description="错误类型")
-
-
-class PlanningValidationErrorOut(Schema):
-    detail: str = Field(..., description="错误说明（中文）")
-    errors: list[PlanningFieldErrorOut] = Field(..., description="逐个字段的错误")
-
-
-class PlanningUnitOut(Schema):
-    code: str = Field(..., description="单位代码")
-    name: str = Field(..., description="单位名称")
-
-
-class PlanningRefOut(Schema):
-    id: int = Field(..., description="编号")
-    name: str = Field(..., description="名称")
-
-
-class PlanningEvidenceOut(Schema):
-    id: int = Field(..., description="文件编号")
-    name: str = Field(..., description="原文件名")
-    kind: str = Field(..., description="photo 照片 | document 文件 | ledger 台账/记录")
-    content_type: str = Field(..., description="文件实际类型（按内容识别）")
-    size: int = Field(..., description="大小（字节）")
-    download: str = Field(..., description="下载地址（接口，需令牌）")
-
-
 # ---- targets and plans -------------------------------------------------------------------------------------
 
 
 class PlanningTargetOut(Schema):
-    village: PlanningUnitOut = Field(..., description="村（社区）")
+    village: UnitRefOut = Field(..., description="村（社区）")
     town: str = Field("", description="所属乡镇名称")
     has_target: bool = Field(..., description="是否已设置该年度目标")
     category: str = Field("", description="创建类别代码：lead 领航村 | sprint 冲刺村 | improve 提升村 | base 强基村（名称按乡镇设置）")
@@ -92,7 +59,7 @@ class PlanningPlanIn(Schema):
 
 
 class PlanningPlanOut(Schema):
-    unit: PlanningUnitOut = Field(..., description="乡镇或县（区）")
+    unit: UnitRefOut = Field(..., description="乡镇或县（区）")
     year: int = Field(..., description="年度")
     exists: bool = Field(..., description="是否已制定")
     rating_counts: dict[str, int] = Field({}, description="各星级村数")
@@ -118,7 +85,7 @@ class PlanningCheckStarOut(Schema):
 
 
 class PlanningCheckOut(Schema):
-    unit: PlanningUnitOut = Field(..., description="乡镇或县（区）")
+    unit: UnitRefOut = Field(..., description="乡镇或县（区）")
     year: int = Field(..., description="年度")
     villages: int = Field(..., description="村（社区）数")
     with_target: int = Field(..., description="已设置目标的村数")
@@ -132,13 +99,13 @@ class PlanningCheckOut(Schema):
 
 
 class PlanningLetterOut(Schema):
-    village: PlanningUnitOut = Field(..., description="村（社区）")
+    village: UnitRefOut = Field(..., description="村（社区）")
     year: int = Field(..., description="年度")
     status: Literal["none", "pending", "signed"] = Field(..., description="none 未生成 | pending 待签订 | signed 已签订")
     status_name: str = Field(..., description="状态名称")
     generated_at: datetime.datetime | None = Field(None, description="生成时间")
     signed_on: datetime.date | None = Field(None, description="签订日期")
-    signed_copy: PlanningEvidenceOut | None = Field(None, description="签字扫描件")
+    signed_copy: EvidenceFileOut | None = Field(None, description="签字扫描件")
 
 
 class PlanningLetterPage(Schema):
@@ -154,7 +121,7 @@ class PlanningBatchIn(Schema):
 
 class PlanningBatchOut(Schema):
     id: int = Field(..., description="批次编号")
-    town: PlanningUnitOut = Field(..., description="乡镇")
+    town: UnitRefOut = Field(..., description="乡镇")
     year: int = Field(..., description="年度")
     status: str = Field(..., description="queued 排队中 | running 生成中 | done 已完成 | failed 失败")
     status_name: str = Field(..., description="状态名称")
@@ -184,13 +151,13 @@ class PlanningTaskFiltersIn(Schema):
 
 class PlanningTaskOut(Schema):
     id: int = Field(..., description="任务编号")
-    village: PlanningUnitOut = Field(..., description="村（社区）")
+    village: UnitRefOut = Field(..., description="村（社区）")
     town: str = Field("", description="所属乡镇名称")
     year: int = Field(..., description="年度")
     star_code: str = Field(..., description="所属星代码")
     rule_code: str = Field("", description="所涉细则编码")
     title: str = Field(..., description="任务")
-    responsible: PlanningRefOut | None = Field(None, description="责任人")
+    responsible: RefOut | None = Field(None, description="责任人")
     deadline: datetime.date = Field(..., description="完成时限")
     status: str = Field(..., description="todo 未开始 | doing 推进中 | done 已完成 | cancelled 已取消")
     status_name: str = Field(..., description="状态名称")
@@ -220,7 +187,7 @@ class PlanningTaskEventOut(Schema):
 
 class PlanningTaskDetailOut(PlanningTaskOut):
     description: str = Field("", description="说明")
-    evidence: list[PlanningEvidenceOut] = Field(..., description="佐证")
+    evidence: list[EvidenceFileOut] = Field(..., description="佐证")
     events: list[PlanningTaskEventOut] = Field(..., description="每一步：谁、何时、做了什么")
     can_work: bool = Field(..., description="您能否推进该任务、添加佐证")
     can_manage: bool = Field(..., description="您能否修改、取消该任务")
@@ -257,7 +224,7 @@ class PlanningUploadResultOut(Schema):
     name: str = Field(..., description="上传的文件名")
     ok: bool = Field(..., description="是否已保存")
     message: str = Field("", description="未保存的原因")
-    evidence: PlanningEvidenceOut | None = Field(None, description="保存后的文件")
+    evidence: EvidenceFileOut | None = Field(None, description="保存后的文件")
 
 
 class PlanningUploadOut(Schema):
@@ -269,9 +236,9 @@ class PlanningUploadOut(Schema):
 
 class PlanningCommitmentOut(Schema):
     id: int = Field(..., description="承诺编号")
-    village: PlanningUnitOut = Field(..., description="村（社区）")
+    village: UnitRefOut = Field(..., description="村（社区）")
     month: str = Field(..., description="月份（YYYY-MM）")
-    person: PlanningRefOut = Field(..., description="承诺人")
+    person: RefOut = Field(..., description="承诺人")
     content: str = Field(..., description="承诺事项")
     star_code: str = Field("", description="所涉星代码")
     task_id: int | None = Field(None, description="对应台账任务编号")

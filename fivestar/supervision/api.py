@@ -16,16 +16,17 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Query, Router, Status
 
+from fivestar.api.schemas import ApiErrorOut, ApiValidationErrorOut
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 from fivestar.rating.api_common import check_id
 
 from . import selectors
 from .api_problems import router as problems_router
-from .api_schemas import (SupervisionErrorOut, SupervisionGenerateIn, SupervisionGenerateOut, SupervisionInspectionDetailOut,
-                          SupervisionInspectionFilters, SupervisionInspectionPage, SupervisionMoveIn, SupervisionPlanOut,
-                          SupervisionPlanRowOut, SupervisionTeamIn, SupervisionTeamOut, SupervisionTeamPage,
-                          SupervisionTeamUpdateIn, SupervisionValidationErrorOut)
+from .api_schemas import (SupervisionGenerateIn, SupervisionGenerateOut, SupervisionInspectionDetailOut,
+                          SupervisionInspectionFilters, SupervisionInspectionPage, SupervisionMoveIn,
+                          SupervisionPlanOut, SupervisionPlanRowOut, SupervisionTeamIn, SupervisionTeamOut,
+                          SupervisionTeamPage, SupervisionTeamUpdateIn)
 from .api_support import evidence_out, invalid, refusal, unit_out
 from .exports.views import notice_response
 from .models import Inspection, Problem, SupervisionTeam, VisitPlan
@@ -34,8 +35,8 @@ from .services import SupervisionError, can_manage, can_supervise, generate_plan
 router = Router(tags=["督导检查"])
 router.add_router("", problems_router)
 
-E = SupervisionErrorOut
-WRITE = {400: E, 403: E, 404: E, 422: SupervisionValidationErrorOut}
+E = ApiErrorOut
+WRITE = {400: E, 403: E, 404: E, 422: ApiValidationErrorOut}
 MAX_PLAN_WEEKS = 26
 
 

@@ -6,21 +6,22 @@ from django.http import Http404
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
+from fivestar.api.schemas import ApiErrorOut, ApiValidationErrorOut
 from fivestar.rating.api_common import check_id
 from fivestar.rating.models import Evidence
 from fivestar.rating.services.errors import WorkflowError
 from fivestar.rating.services.evidence import IMAGE_TYPES, sniff, store_evidence
 
 from . import selectors
-from .api_schemas import SupervisionErrorOut, SupervisionProblemUploadOut, SupervisionValidationErrorOut
+from .api_schemas import SupervisionProblemUploadOut
 from .api_support import evidence_out, invalid
 from .forms import MAX_FILES
 from .services import add_problem_photo, can_rectify, can_supervise
 
 router = Router()  # tagged 督导检查 by the parent router (api.py)
 
-E = SupervisionErrorOut
-STEP = {400: E, 403: E, 404: E, 409: E, 422: SupervisionValidationErrorOut}
+E = ApiErrorOut
+STEP = {400: E, 403: E, 404: E, 409: E, 422: ApiValidationErrorOut}
 
 
 def _problem(user, problem_id: int):

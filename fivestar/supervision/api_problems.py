@@ -12,16 +12,16 @@ from urllib.parse import urlencode
 from django.http import Http404
 from ninja import Query, Router, Status
 
+from fivestar.api.schemas import ApiErrorOut, ApiValidationErrorOut
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import Person
 from fivestar.rating.api_common import check_id
 from fivestar.rating.models import Evidence
 
 from . import selectors
-from .api_schemas import (SupervisionErrorOut, SupervisionProblemAcceptIn, SupervisionProblemDeadlineIn,
-                          SupervisionProblemDetailOut, SupervisionProblemFiltersIn, SupervisionProblemIn,
-                          SupervisionProblemNoteIn, SupervisionProblemPage, SupervisionProblemRectifyIn,
-                          SupervisionProblemRejectIn, SupervisionValidationErrorOut)
+from .api_schemas import (SupervisionProblemAcceptIn, SupervisionProblemDeadlineIn, SupervisionProblemDetailOut,
+                          SupervisionProblemFiltersIn, SupervisionProblemIn, SupervisionProblemNoteIn,
+                          SupervisionProblemPage, SupervisionProblemRectifyIn, SupervisionProblemRejectIn)
 from .api_files import router as files_router
 from .api_support import evidence_out, invalid, refusal, unit_out
 from .exports.filters import problem_query
@@ -34,8 +34,8 @@ from .services import (SupervisionError, accept, can_rectify, can_supervise, cha
 router = Router()  # tagged 督导检查 by the parent router (api.py)
 router.add_router("", files_router)
 
-E = SupervisionErrorOut
-STEP = {400: E, 403: E, 404: E, 409: E, 422: SupervisionValidationErrorOut}
+E = ApiErrorOut
+STEP = {400: E, 403: E, 404: E, 409: E, 422: ApiValidationErrorOut}
 FILTER_KEYS = ("unit", "area", "team", "status", "star", "severity", "overdue", "start", "end", "q")
 
 
@@ -107,7 +107,7 @@ def _filter_errors(f: SupervisionProblemFiltersIn) -> list[dict]:
     return errors
 
 
-@router.get("/supervision/problems", response={200: SupervisionProblemPage, 404: E, 422: SupervisionValidationErrorOut},
+@router.get("/supervision/problems", response={200: SupervisionProblemPage, 404: E, 422: ApiValidationErrorOut},
             summary="督导问题列表",
             description="与问题清单页相同的范围和筛选：unit 单位代码（村、镇、县）、area 片区、team 督导组（不在管辖范围内的返回 404），"
                         "status（默认 open 未销号）、star、severity、overdue、start/end（发现日期）、q；按整改期限排序，分页（limit/offset）。"
@@ -123,7 +123,7 @@ def list_problems(request, filters: SupervisionProblemFiltersIn = Query(...)):
             "ledger": f"/api/v1/supervision/problems/ledger.xlsx{'?' + query if query else ''}"}
 
 
-@router.get("/supervision/problems/ledger.xlsx", response={200: None, 404: E, 422: SupervisionValidationErrorOut},
+@router.get("/supervision/problems/ledger.xlsx", response={200: None, 404: E, 422: ApiValidationErrorOut},
             summary="导出问题台账（Excel）",
             description="按与问题列表相同的条件导出问题台账：每个问题一行，含发现、开始整改、提交复查、销号各环节的时间，逾期与升级情况，"
                         "督导组、村、星、细则、严重程度、责任人、期限、状态和最近的整改措施。逐批读取、边读边写，县、省范围也不会占满内存。")

@@ -8,6 +8,7 @@ from typing import Literal
 from ninja import Schema
 from pydantic import Field
 
+from fivestar.api.schemas import EvidenceFileOut, RefOut, UnitRefOut
 from fivestar.rating.api_common import FilledText, choices
 
 from .models.inspection import InspectionKind
@@ -18,41 +19,16 @@ MAX_ID = 2**63 - 1
 StatusFilter = Literal["open", "pending", "rectifying", "checking", "closed", "all"]
 
 
-class SupervisionErrorOut(Schema):
-    detail: str = Field(..., description="错误说明（中文）")
-
-
-class SupervisionFieldErrorOut(Schema):
-    field: str = Field(..., description="出错的字段路径")
-    message: str = Field(..., description="错误说明（中文）")
-    type: str = Field("", description="错误类型")
-
-
-class SupervisionValidationErrorOut(Schema):
-    detail: str = Field(..., description="错误说明（中文）")
-    errors: list[SupervisionFieldErrorOut] = Field(..., description="逐个字段的错误")
-
-
 # ---- teams and plans ---------------------------------------------------------------------------------------
-
-
-class SupervisionRefOut(Schema):
-    id: int = Field(..., description="编号")
-    name: str = Field(..., description="名称（姓名）")
-
-
-class SupervisionUnitOut(Schema):
-    code: str = Field(..., description="单位代码")
-    name: str = Field(..., description="单位名称")
 
 
 class SupervisionTeamOut(Schema):
     id: int = Field(..., description="督导组编号")
     name: str = Field(..., description="督导组名称")
-    unit: SupervisionUnitOut = Field(..., description="所属单位（乡镇或县）")
-    leader: SupervisionRefOut | None = Field(None, description="组长")
-    members: list[SupervisionRefOut] = Field(..., description="成员")
-    villages: list[SupervisionUnitOut] = Field(..., description="负责的村（社区）")
+    unit: UnitRefOut = Field(..., description="所属单位（乡镇或县）")
+    leader: RefOut | None = Field(None, description="组长")
+    members: list[RefOut] = Field(..., description="成员")
+    villages: list[UnitRefOut] = Field(..., description="负责的村（社区）")
     note: str = Field("", description="说明")
     active: bool = Field(..., description="是否有效")
 
@@ -78,7 +54,7 @@ class SupervisionTeamIn(SupervisionTeamUpdateIn):
 class SupervisionPlanRowOut(Schema):
     id: int = Field(..., description="计划编号")
     week_start: datetime.date = Field(..., description="周（周一）")
-    village: SupervisionUnitOut = Field(..., description="计划督导的村（社区）")
+    village: UnitRefOut = Field(..., description="计划督导的村（社区）")
     adjusted: bool = Field(..., description="是否已手工调整")
     inspection_id: int | None = Field(None, description="对应的督导检查编号（已督导时）")
     state: Literal["visited", "missed", "planned"] = Field(..., description="visited 已督导 | missed 已过期未督导 | planned 待督导")
@@ -108,24 +84,15 @@ class SupervisionMoveIn(Schema):
 # ---- inspections -------------------------------------------------------------------------------------------
 
 
-class SupervisionEvidenceOut(Schema):
-    id: int = Field(..., description="文件编号")
-    name: str = Field(..., description="原文件名")
-    kind: str = Field(..., description="photo 照片 | document 文件 | ledger 台账/记录")
-    content_type: str = Field(..., description="文件实际类型（按内容识别）")
-    size: int = Field(..., description="大小（字节）")
-    download: str = Field(..., description="下载地址（接口，需令牌）")
-
-
 class SupervisionInspectionOut(Schema):
     id: int = Field(..., description="督导检查编号")
     date: datetime.date = Field(..., description="督导日期")
     kind: str = Field(..., description="routine 常态化周督导 | special 专项督导 | star 单星攻坚督导 | observation 季度观摩")
     kind_name: str = Field(..., description="督导类型名称")
-    team: SupervisionRefOut | None = Field(None, description="督导组（编号、名称）")
-    unit: SupervisionUnitOut = Field(..., description="所属单位")
+    team: RefOut | None = Field(None, description="督导组（编号、名称）")
+    unit: UnitRefOut = Field(..., description="所属单位")
     star_code: str = Field("", description="所涉星代码")
-    villages: list[SupervisionUnitOut] = Field(..., description="督导的村（社区）")
+    villages: list[UnitRefOut] = Field(..., description="督导的村（社区）")
     notes: str = Field("", description="督导情况")
     problem_count: int = Field(..., description="发现的问题数")
 
@@ -136,7 +103,7 @@ class SupervisionInspectionPage(Schema):
 
 
 class SupervisionInspectionDetailOut(SupervisionInspectionOut):
-    photos: list[SupervisionEvidenceOut] = Field(..., description="现场照片")
+    photos: list[EvidenceFileOut] = Field(..., description="现场照片")
     problems: list["SupervisionProblemOut"] = Field(..., description="发现的问题（只含您能看到的）")
 
 
@@ -170,16 +137,16 @@ class SupervisionProblemFiltersIn(Schema):
 
 class SupervisionProblemOut(Schema):
     id: int = Field(..., description="问题编号")
-    village: SupervisionUnitOut = Field(..., description="村（社区）")
+    village: UnitRefOut = Field(..., description="村（社区）")
     town: str = Field("", description="所属乡镇名称")
-    team: SupervisionRefOut | None = Field(None, description="督导组（编号、名称）")
+    team: RefOut | None = Field(None, description="督导组（编号、名称）")
     inspection_id: int | None = Field(None, description="发现于哪次督导检查")
     star_code: str = Field("", description="所涉星代码")
     rule_code: str = Field("", description="所涉细则编码")
     description: str = Field(..., description="问题描述")
     severity: str = Field(..., description="minor 一般 | general 较重 | serious 严重")
     severity_name: str = Field(..., description="严重程度名称")
-    responsible: SupervisionRefOut | None = Field(None, description="整改责任人")
+    responsible: RefOut | None = Field(None, description="整改责任人")
     deadline: datetime.date = Field(..., description="整改期限")
     status: str = Field(..., description="pending 待整改 | rectifying 整改中 | checking 待复查 | closed 已销号")
     status_name: str = Field(..., description="状态名称")
@@ -218,12 +185,12 @@ class SupervisionProblemRectificationOut(Schema):
     review_comment: str = Field("", description="复查意见")
     reviewed_by: str = Field("", description="复查人")
     reviewed_at: datetime.datetime | None = Field(None, description="复查时间")
-    evidence: list[SupervisionEvidenceOut] = Field(..., description="整改佐证")
-    review_photos: list[SupervisionEvidenceOut] = Field(..., description="复查照片")
+    evidence: list[EvidenceFileOut] = Field(..., description="整改佐证")
+    review_photos: list[EvidenceFileOut] = Field(..., description="复查照片")
 
 
 class SupervisionProblemDetailOut(SupervisionProblemOut):
-    photos: list[SupervisionEvidenceOut] = Field(..., description="问题照片")
+    photos: list[EvidenceFileOut] = Field(..., description="问题照片")
     events: list[SupervisionProblemEventOut] = Field(..., description="每一步：谁、何时、从什么状态到什么状态、为什么")
     rectifications: list[SupervisionProblemRectificationOut] = Field(..., description="整改与复查记录")
     can_rectify: bool = Field(..., description="您能否为该问题整改、提交复查")
@@ -277,7 +244,7 @@ class SupervisionProblemUploadResultOut(Schema):
     name: str = Field(..., description="上传的文件名")
     ok: bool = Field(..., description="是否已保存")
     message: str = Field("", description="未保存的原因")
-    evidence: SupervisionEvidenceOut | None = Field(None, description="保存后的文件")
+    evidence: EvidenceFileOut | None = Field(None, description="保存后的文件")
 
 
 class SupervisionProblemUploadOut(Schema):
