@@ -27,7 +27,6 @@ import argparse
 import datetime
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -40,58 +39,7 @@ sys.path.insert(0, str(HERE))
 
 from import_divisions import generate, setup_django  # noqa: E402
 from reference import load_average, reference  # noqa: E402
-
-REF: list[float] = []
-
-
-def section(title: str) -> None:
-    """A heading, with the reference workload timed again (each section's ratios are to the one just before it)."""
-    REF.insert(0, reference())
-    print(f"{title} (reference workload now {REF[0]:.3f}s; load average {load_average()})", flush=True)
-
-
-def line(label: str, seconds: float, extra: str = "") -> None:
-    print(f"  {label:<48} {seconds * 1000:10.1f} ms = {seconds / REF[0]:7.3f} × reference{extra}", flush=True)
-
-
-def timed(label: str, fn, *args, **kwargs):
-    started = time.perf_counter()
-    result = fn(*args, **kwargs)
-    line(label, time.perf_counter() - started)
-    return result
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def measure(client, label: str, url: str, repeat: int) -> int:
-    """p95 and median of `repeat` requests (after one warm-up) and the queries of one; returns that count."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    first = client.get(url)
-    if first.status_code != 200:
-        raise SystemExit(f"{url}: HTTP {first.status_code}")
-    times = []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as ctx:
-            started = time.perf_counter()
-            client.get(url)
-            times.append(time.perf_counter() - started)
-    print(f"  {label:<48} p95 {p95(times) * 1000:8.1f} ms = {p95(times) / REF[0]:6.3f} × reference  "
-          f"median {statistics.median(times) * 1000:7.1f} ms  {len(ctx.captured_queries):3d} queries  {len(first.content) / 1024:6.1f} KB",
-          flush=True)
-    return len(ctx.captured_queries)
-
-
-def rules() -> list[tuple[str, str]]:
-    """(star, rule) of the shipped rural framework's non-indicator rules, published (the pages name stars from it)."""
-    from round import framework
-
-    compiled = framework().compiled()
-    return [(r.star_code, r.code) for r in compiled.rules_by_code.values() if not r.indicator]
+from report import REF, line, measure, rules, section, timed  # noqa: E402
 
 TITLES = ["完善党群服务中心便民服务功能", "发展村集体经济合作社项目", "开展人居环境集中整治", "建立矛盾纠纷排查台账",
           "修订村规民约并公示", "规范三会一课会议记录", "推进土地流转签约", "组织文明家庭评选"]
