@@ -454,3 +454,18 @@ def history_page(request, filters: HistoryFilter):
 
 def recent(user, limit: int = 8) -> list[dict]:
     return entries(feed(user)[:limit])
+
+
+def status_steps(events, status_labels: dict, action_labels: dict) -> list[dict]:
+    """A workflow record's steps (events with user, action, from_status, to_status, reason) for its page: who in
+    words, the action and the status move in Chinese; names read in one query for all of them."""
+    rows = list(events)
+    labels = actor_labels({e.user_id for e in rows})
+    out = []
+    for e in rows:
+        move = ""
+        if e.from_status and e.to_status and e.from_status != e.to_status:
+            move = f"{status_labels.get(e.from_status, e.from_status)} → {status_labels.get(e.to_status, e.to_status)}"
+        out.append({"at": e.at, "who": labels.get(e.user_id, "系统" if e.user_id is None else ""), "action": action_labels.get(e.action, e.action),
+                    "move": move, "reason": e.reason, "code": e.action})
+    return out

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from fivestar.core.selectors_history import actor_labels
+from fivestar.core.selectors_history import status_steps
 from fivestar.rating.models import Evidence
 from fivestar.rating.services import WorkflowError, store_evidence
 from fivestar.supervision.views_common import framework_names
@@ -39,16 +39,7 @@ def get_task(user, pk):
 
 
 def _events(task) -> list[dict]:
-    rows = list(task.events.all())
-    labels = actor_labels({e.user_id for e in rows})
-    out = []
-    for e in rows:
-        move = ""
-        if e.from_status and e.to_status and e.from_status != e.to_status:
-            move = f"{STATUS_LABELS.get(e.from_status, e.from_status)} → {STATUS_LABELS.get(e.to_status, e.to_status)}"
-        out.append({"at": e.at, "who": labels.get(e.user_id, "系统" if e.user_id is None else ""),
-                    "action": ACTION_LABELS.get(e.action, e.action), "move": move, "reason": e.reason, "code": e.action})
-    return out
+    return status_steps(task.events.all(), STATUS_LABELS, ACTION_LABELS)
 
 
 def _moves(task, manager: bool, worker: bool) -> list[dict]:

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from fivestar.core.selectors_history import actor_labels
+from fivestar.core.selectors_history import actor_labels, status_steps
 from fivestar.rating.models import Evidence
 from fivestar.rating.services import WorkflowError, store_evidence
 
@@ -37,16 +37,7 @@ def get_problem(user, pk) -> Problem:
 
 
 def _events(problem) -> list[dict]:
-    rows = list(problem.events.all())
-    labels = actor_labels({e.user_id for e in rows})
-    out = []
-    for e in rows:
-        move = ""
-        if e.from_status and e.to_status and e.from_status != e.to_status:
-            move = f"{STATUS_LABELS.get(e.from_status, e.from_status)} → {STATUS_LABELS.get(e.to_status, e.to_status)}"
-        out.append({"at": e.at, "who": labels.get(e.user_id, "系统" if e.user_id is None else ""), "action": ACTION_LABELS.get(e.action, e.action),
-                    "move": move, "reason": e.reason, "code": e.action})
-    return out
+    return status_steps(problem.events.all(), STATUS_LABELS, ACTION_LABELS)
 
 
 def _rectifications(problem) -> list:
