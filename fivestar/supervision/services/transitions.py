@@ -24,7 +24,7 @@ LABEL = dict(ProblemStatus.choices)
 
 
 def _locked(problem, version=None) -> Problem:
-    current = (Problem.objects.select_for_update(of=("self",)).select_related("org_unit", "team").get(pk=problem.pk))
+    current = (Problem.objects.select_for_update(of=("self",)).select_related("org_unit", "team__org_unit").get(pk=problem.pk))
     if version is not None and int(version) != current.version:
         raise SupervisionError(f"该问题已被他人修改（当前状态：{LABEL[current.status]}），请刷新后重试。")
     return current
@@ -46,6 +46,11 @@ def _need_supervise(user, current, what: str):
         raise SupervisionError(f"村里不能为本村的问题{what}。")
     if not can_supervise(user, current.org_unit):
         raise SupervisionError(f"您无权为「{current.org_unit.display_name}」的问题{what}。")
+    # Rank, not only scope: a problem found by a county's special team is signed off, returned or re-dated only by
+    # supervisors of that county (or above), never by the town under it.
+    team_unit = current.team.org_unit if current.team_id else None
+    if team_unit is not None and not can_supervise(user, team_unit):
+        raise SupervisionError(f"该问题由{team_unit.display_name}「{current.team.name}」发现，须由{team_unit.display_name}或上级督导人员{what}。")
 
 
 def start_rectification(problem, user, note: str = "", version=None) -> Problem:

@@ -106,6 +106,26 @@ def test_a_village_supervisor_role_still_cannot_sign_off_its_own_village(sup, wo
         accept(p, odd)
 
 
+def test_a_county_team_s_problem_is_decided_at_county_rank(sup, world):
+    """Rank, not only scope: the town's supervisors and administrator cover the village, but a problem a county special
+    team found is signed off, returned or re-dated only by the county's supervisors."""
+    from fivestar.supervision.services import create_problem, save_team, submit_rectification
+
+    county_admin = world.users[Role.COUNTY_ADMIN]
+    team = save_team(county_admin, unit=world.county, name="县专项督导组", villages=[world.village])
+    p = create_problem(sup.county_supervisor, world.village, description="专项督导：村务公开栏未更新", severity="minor", team=team)
+    submit_rectification(p, sup.secretary_user, "已更新公开栏")
+    for town_user in (sup.town_admin, sup.supervisor):
+        with pytest.raises(SupervisionError, match="须由濮阳县或上级督导人员销号"):
+            accept(p, town_user)
+        with pytest.raises(SupervisionError, match="须由濮阳县或上级督导人员退回整改"):
+            reject(p, town_user, "不行")
+        with pytest.raises(SupervisionError, match="须由濮阳县或上级督导人员调整整改期限"):
+            change_deadline(p, town_user, p.deadline + datetime.timedelta(days=3), "延期")
+    assert Problem.objects.get(pk=p.pk).status == "checking"
+    assert accept(p, sup.county_supervisor).status == "closed"
+
+
 @pytest.mark.parametrize("name", NOT_SUPERVISING)
 def test_others_cannot_sign_off(sup, name):
     p = at_status(sup, "checking")
