@@ -30,3 +30,25 @@ def can_commit(user, village) -> bool:
 
 def can_view(user, unit) -> bool:
     return _active(user) and unit is not None and covers(user, unit, Action.VIEW)
+
+
+def deciding_unit(task):
+    """The highest unit whose administrator created this task (a county's decision on a village, say): the creator's
+    widest MANAGE_PLANNING grant over the task's village, or None (a task of the system or of a village cadre)."""
+    from fivestar.core.scoping import user_grants
+    from fivestar.orgs.models import OrgUnit
+
+    creator = task.created_by
+    if creator is None or creator.is_superuser:
+        return None
+    paths = [path for path, area in user_grants(creator, Action.MANAGE_PLANNING) if path and not area and task.org_unit.path.startswith(path)]
+    if not paths:
+        return None
+    return OrgUnit.objects.filter(path=min(paths, key=len)).first()
+
+
+def outranked(user, task):
+    """The unit whose decision `user` would overrule by cancelling, restoring or editing `task`, or None when the user
+    holds that rank (rank, not only scope: a town administrator covers the village but not the county's decision)."""
+    unit = deciding_unit(task)
+    return unit if unit is not None and not can_manage(user, unit) else None

@@ -16,7 +16,7 @@ from fivestar.people.models import Duty, Person, Position, Responsibility
 from ..models import LedgerTask, TaskEvent
 from ..models.ledger import OPEN_TASK_STATUSES, TaskSource, TaskStatus
 from . import stats
-from .access import can_manage, can_work
+from .access import can_manage, can_work, outranked
 from .errors import PlanningError
 from .stars import StarCatalog
 from .targets import check_year
@@ -131,7 +131,7 @@ def _deadline(value) -> datetime.date:
 
 
 def _locked(task, version=None) -> LedgerTask:
-    current = LedgerTask.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=task.pk)
+    current = LedgerTask.objects.select_for_update(of=("self",)).select_related("org_unit", "created_by").get(pk=task.pk)
     if version is not None and int(version) != current.version:
         raise PlanningError(f"该任务已被他人修改（当前状态：{LABEL[current.status]}），请刷新后重试。")
     return current
@@ -173,6 +173,8 @@ def save_task(user, *, village, year, star_code, title, deadline, responsible=No
         current = _locked(task, version)
         if current.org_unit_id != village.pk or current.year != year:
             raise PlanningError("不能修改任务所属的村（社区）和年度。")
+        if (above := outranked(user, current)) is not None:
+            raise PlanningError(f"该任务由{above.display_name}下达，只有{above.display_name}或上级管理员才能修改。")
         if current.source == TaskSource.GAP and rule_code != current.rule_code:
             raise PlanningError("由差距清单生成的任务不能修改所涉细则。")
         new = {"star_code": star_code, "rule_code": rule_code, "title": title, "description": description,
@@ -230,6 +232,8 @@ def set_task_status(task, user, status, reason: str = "", completed_on=None, ver
             raise PlanningError(f"该任务当前为「{LABEL[current.status]}」，不能改为「{LABEL[status]}」。")
         if (status == S.CANCELLED or current.status == S.CANCELLED) and not manager:
             raise PlanningError("只有乡镇或县级管理员才能取消或恢复任务。")
+        if (status == S.CANCELLED or current.status == S.CANCELLED) and (above := outranked(user, current)) is not None:
+            raise PlanningError(f"该任务由{above.display_name}下达，只有{above.display_name}或上级管理员才能取消或恢复。")
         if (status == S.CANCELLED or current.status == S.DONE) and not reason:
             raise PlanningError("请填写取消任务的原因。" if status == S.CANCELLED else "请填写重新推进的原因。")
         today = timezone.localdate()

@@ -198,3 +198,21 @@ def test_lists_are_scoped_and_filtered_in_one_query(plan, world, django_assert_n
     with django_assert_num_queries(1):
         rows = list(tasks_for(plan.county_admin))
         assert [r.org_unit.parent.display_name for r in rows] and [r.responsible.name for r in rows]
+
+
+def test_a_county_task_is_cancelled_restored_or_edited_only_at_county_rank(plan, world):
+    """Rank, not only scope: the town administrator covers the village, but a task the county set is the county's
+    decision; the town may move it forward, never cancel, restore or rewrite it."""
+    task = plan.task(user=plan.county_admin, title="县委组织部部署：规范党员活动室")
+    with pytest.raises(PlanningError, match="该任务由濮阳县下达，只有濮阳县或上级管理员才能取消或恢复"):
+        set_task_status(task, plan.town_admin, "cancelled", reason="镇里认为不需要")
+    with pytest.raises(PlanningError, match="该任务由濮阳县下达，只有濮阳县或上级管理员才能修改"):
+        save_task(plan.town_admin, village=world.village, year=task.year, star_code=task.star_code, title="改成别的任务",
+                  deadline=task.deadline, task=task)
+    assert set_task_status(task, plan.town_admin, "doing").status == "doing"  # moving it forward is the town's work
+    cancelled = set_task_status(task, plan.county_admin, "cancelled", reason="县里调整部署")
+    assert cancelled.status == "cancelled"
+    with pytest.raises(PlanningError, match="只有濮阳县或上级管理员才能取消或恢复"):
+        set_task_status(cancelled, plan.town_admin, "todo", reason="恢复")
+    town_task = plan.task(title="镇里自己的任务")
+    assert set_task_status(town_task, plan.town_admin, "cancelled", reason="重复").status == "cancelled"
