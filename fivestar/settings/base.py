@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "fivestar.planning",
     "fivestar.observation",
     "fivestar.meetings",
+    "fivestar.activities",
     "fivestar.api",
     "fivestar.demo",
 ]
