@@ -31,6 +31,16 @@ KNOWN_INDICATORS: dict[str, tuple[str, str]] = {
     "collective_income": ("村集体经济收入", "元"),
     "black_flags_year": ("本年度黑旗次数", "次"),
     "no_black_flag_year": ("本年度未获黑旗（是 1，否 0）", ""),
+    # Recorded in fivestar.activities (kept in step with fivestar/activities/indicators.py; the engine imports no Django).
+    "labour_sessions_year": ("本年度志愿劳动次数", "次"),
+    "night_school_rate": ("夜校参学率", "%"),
+    "party_day_sessions_year": ("本年度主题党日次数", "次"),
+    "party_day_rate": ("主题党日参加率", "%"),
+    "honours_county_plus": ("县级以上荣誉", "项"),
+    "awards_year": ("本年度评优评先人数", "人"),
+    "mentoring_pairs_year": ("本年度导师帮带结对数", "对"),
+    "three_zero_year": ("三零（零上访/零事故/零案件，是 1，否 0）", ""),
+    "campaign_funds_year": ("本年度专项行动到位资金", "元"),
 }
 
 CODE_RE = re.compile(r"^[a-z0-9-]+$")
