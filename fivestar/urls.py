@@ -27,6 +27,8 @@ urlpatterns = [
     path("planning/", include("fivestar.planning.urls")),
     path("observation/", include("fivestar.observation.urls")),
     path("meetings/", include("fivestar.meetings.urls")),
+    path("activities/", include("fivestar.activities.urls")),
+    path("boards/", include("fivestar.boards.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

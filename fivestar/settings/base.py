@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "fivestar.observation",
     "fivestar.meetings",
     "fivestar.activities",
+    "fivestar.boards",
+    "fivestar.boards.screens",
     "fivestar.api",
     "fivestar.demo",
 ]

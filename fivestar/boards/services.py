@@ -1,0 +1,111 @@
+"""Marking towns dirty when their board figures moved, and refreshing them.
+
+A change calls `mark_dirty` (through fivestar/core/board_marks.py for the apps below boards) inside its own
+transaction: one upsert of BoardDirty rows, bumping `version`, no lock on any figures row. When the transaction
+commits, `refresh_dirty_boards` is queued unless one is already waiting. The task takes the dirty towns in
+batches, recomputes them and the rows above (figures.refresh_towns), and removes each dirty row only if its
+version is still the one it read — a town marked again meanwhile stays dirty for the next pass. The scheduler's
+`boards-refresh` pass does the same when no worker ran, and rebuilds the year once a day (due-soon tasks and this
+month's flags move with the calendar, not with a change).
+"""
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from fivestar.orgs.models import Level, OrgUnit
+
+from . import figures
+from .models import BoardDirty, BoardStats
+
+CHUNK = 500
+
+
+def _upsert_sql(select: str) -> str:
+    quote = connection.ops.quote_name
+    table = quote(BoardDirty._meta.db_table)
+    return (f"INSERT INTO {table} ({quote('town_id')}, {quote('version')}, {quote('marked_at')}) {select} "
+            f"ON CONFLICT ({quote('town_id')}) DO UPDATE SET {quote('version')} = {table}.{quote('version')} + 1, "
+            f"{quote('marked_at')} = excluded.{quote('marked_at')}")
+
+
+def _select_towns(where: str) -> str:
+    quote = connection.ops.quote_name
+    return (f"SELECT {quote('id')}, 1, %s FROM {quote(OrgUnit._meta.db_table)} "
+            f"WHERE {quote('level')} = {int(Level.TOWN)} AND {where}")
+
+
+def mark_handler(*, town_ids=None, unit_ids=None, under_path=None) -> None:
+    """One statement: the named towns (or the towns among `unit_ids`, or every town under `under_path`) become dirty."""
+    now = timezone.now()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for ids in (town_ids, unit_ids):
+            for first in range(0, len(ids or []), CHUNK):
+                chunk = list(ids[first:first + CHUNK])
+                where = f"{quote('id')} IN ({', '.join(['%s'] * len(chunk))})"
+                cursor.execute(_upsert_sql(_select_towns(where)), [now, *chunk])
+        if under_path:
+            cursor.execute(_upsert_sql(_select_towns(f"{quote('path')} LIKE %s")), [now, under_path.replace("%", "") + "%"])
+    _enqueue_on_commit()
+
+
+def mark_dirty(town_id) -> None:
+    """The board's own name for it: this town's figures moved (inside the caller's transaction)."""
+    mark_handler(town_ids=[town_id])
+
+
+def _enqueue_on_commit() -> None:
+    # One callback per transaction, however many changes it marks.
+    if not any(getattr(callback, "__func__", callback) is _enqueue for _, callback, *_ in connection.run_on_commit):
+        transaction.on_commit(_enqueue)
+
+
+def _enqueue() -> None:
+    from .tasks import refresh_dirty_boards
+
+    try:
+        from django_tasks_db.backend import DatabaseBackend
+        from django_tasks_db.models import DBTaskResult
+    except ImportError:  # pragma: no cover
+        DatabaseBackend = None
+    if DatabaseBackend is not None and isinstance(refresh_dirty_boards.get_backend(), DatabaseBackend):
+        if DBTaskResult.objects.filter(task_path=refresh_dirty_boards.module_path, status="READY").exists():
+            return  # one is already waiting: it will see this town's row
+    refresh_dirty_boards.enqueue()
+
+
+def years_for(town_ids) -> list[int]:
+    """The current year and any other year these towns already have rows for."""
+    years = {timezone.localdate().year}
+    years |= set(BoardStats.objects.filter(unit_id__in=list(town_ids)).values_list("year", flat=True).distinct())
+    return sorted(years)
+
+
+def refresh_dirty(limit: int | None = None) -> int:
+    """Refresh every dirty town (in batches); returns how many were refreshed."""
+    done = 0
+    while True:
+        batch = list(BoardDirty.objects.order_by("town_id").values_list("town_id", "version")[:figures.BATCH])
+        if not batch:
+            return done
+        ids = [t for t, _ in batch]
+        for year in years_for(ids):
+            figures.refresh_towns(ids, year)
+        with transaction.atomic():
+            for town_id, version in batch:
+                BoardDirty.objects.filter(town_id=town_id, version=version).delete()
+        done += len(batch)
+        if limit is not None and done >= limit:
+            return done
+
+
+def rebuild_board_stats(year: int | None = None) -> int:
+    """Every row of a year (the current one by default) from the villages; the dirty marks taken before are dropped."""
+    year = year or timezone.localdate().year
+    marks = list(BoardDirty.objects.values_list("town_id", "version"))
+    rows = figures.rebuild(year)
+    if year == timezone.localdate().year:
+        with transaction.atomic():
+            for town_id, version in marks:
+                BoardDirty.objects.filter(town_id=town_id, version=version).delete()
+    return rows
