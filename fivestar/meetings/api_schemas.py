@@ -1,10 +1,17 @@
 """Schemas of the meetings API (/api/v1/meetings/…)."""
 
 import datetime
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from fivestar.api.schemas import UnitRefOut
+from fivestar.api.schemas import RefOut, UnitRefOut
+from fivestar.rating.api_common import choices
+
+from .models import Attendance, MeetingKind
+
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class SeriesOut(Schema):
@@ -15,6 +22,41 @@ class SeriesOut(Schema):
     name: str
     weekday: int = Field(..., description="默认星期（0 星期一 … 6 星期日）")
     place: str
+    active: bool = Field(True, description="是否启用（停用的系列不能再新建会议）")
+
+
+class MeetingSeriesDetailOut(SeriesOut):
+    attendees: list[RefOut] = Field(..., description="默认参会人员（人员编号、姓名）")
+    can_edit: bool = Field(..., description="当前账号能否修改或停用（县级设立的系列只有县级及以上可改）")
+
+
+class MeetingSeriesIn(Schema):
+    unit: str | None = Field(None, max_length=15, description="召开单位代码（新建时必填；修改时忽略）")
+    kind: choices(MeetingKind) = Field(..., description="dispatch 周调度会、monthly 月总结会、observation 季观摩会、special 专题会议")
+    name: str = Field("", max_length=100, description="名称（不填按类型取默认名称）")
+    weekday: int = Field(3, ge=0, le=6, description="默认星期（0 星期一 … 6 星期日）")
+    place: str = Field("", max_length=100)
+    attendee_ids: list[Id] = Field([], max_length=300, description="默认参会人员的人员编号")
+
+
+class MeetingEditIn(Schema):
+    """Only the fields given are changed."""
+    date: datetime.date | None = None
+    place: str | None = Field(None, max_length=100)
+    agenda: str | None = Field(None, max_length=5000)
+    minutes: str | None = Field(None, max_length=20000)
+    held: bool | None = Field(None, description="true 标记为已召开，false 改回待召开")
+    version: int | None = Field(None, ge=1, le=MAX_ID, description="您看到的版本号（可选）：会议已被他人修改时返回 409")
+
+
+class MeetingAttendanceRowIn(Schema):
+    person_id: int = Field(..., ge=1, le=MAX_ID)
+    state: choices(Attendance.State) = Field(..., description="present 出席、absent 缺席、leave 请假")
+
+
+class MeetingAttendanceIn(Schema):
+    attendance: list[MeetingAttendanceRowIn] = Field([], max_length=500, description="登记或新增的人员及其出席情况")
+    remove: list[Id] = Field([], max_length=500, description="从参会名单中移出的人员编号")
 
 
 class MeetingOut(Schema):

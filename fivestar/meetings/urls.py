@@ -2,12 +2,15 @@
 
 from django.urls import path
 
-from . import views, views_briefing
+from . import views, views_briefing, views_series
 
 app_name = "meetings"
 urlpatterns = [
     path("", views.index, name="index"),
     path("series/new/", views.new_series, name="new_series"),
+    path("series/<int:pk>/", views_series.detail, name="series"),
+    path("series/<int:pk>/edit/", views_series.edit, name="series_edit"),
+    path("series/<int:pk>/active/", views_series.active, name="series_active"),
     path("new/", views.new_meeting, name="new_meeting"),
     path("<int:pk>/", views.meeting, name="meeting"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -48,13 +48,17 @@ def index(request):
         meetings = meetings.filter(kind=kind)
     if status in MeetingStatus.values:
         meetings = meetings.filter(status=status)
-    series = list(MeetingSeries.objects.visible_to(user).select_related("org_unit").filter(active=True)[:100])
+    all_series = list(MeetingSeries.objects.visible_to(user).select_related("org_unit").order_by("-active", "org_unit_id", "kind", "id")[:100])
+    picked = next((s for s in all_series if str(s.pk) == request.GET.get("series", "")), None)
+    if picked is not None:
+        meetings = meetings.filter(series=picked)
     units = _managed_units(user)
     managed = {u.pk for u in units}
-    for s in series:
+    for s in all_series:
         s.can_manage = s.org_unit_id in managed
     return render(request, "meetings/index.html", {
-        "page_title": "会议调度", "page": paginate(request, meetings, PAGE_SIZE), "series_list": series, "units": units,
+        "page_title": "会议调度", "page": paginate(request, meetings, PAGE_SIZE), "series_list": [s for s in all_series if s.active],
+        "stopped_series": [s for s in all_series if not s.active], "picked": picked, "units": units,
         "kinds": MeetingKind.choices, "statuses": MeetingStatus.choices, "weekdays": WEEKDAYS, "kind": kind, "status": status,
         "error": request.GET.get("error", "")[:200]})
 

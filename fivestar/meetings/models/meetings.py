@@ -4,6 +4,7 @@ and every change kept as a MeetingEvent."""
 
 from django.conf import settings
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from fivestar.core.scoping import ScopedQuerySet
 from fivestar.orgs.models import OrgUnit
@@ -36,6 +37,8 @@ class MeetingSeries(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="创建人", null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
 
+    # Who set up, changed or stopped a series is kept (操作记录); attendees are logged by the service.
+    history = HistoricalRecords(excluded_fields=["created_at"])
     objects = ScopedQuerySet.as_manager()
 
     class Meta:

@@ -15,7 +15,7 @@ from fivestar.planning.models.ledger import OPEN_TASK_STATUSES, TaskSource
 from fivestar.planning.services import PlanningError, save_task
 
 from ..models import Attendance, Decision, Meeting, MeetingEvent, MeetingKind, MeetingSeries, MeetingStatus
-from .access import can_manage
+from .access import can_manage, outranked
 from .errors import MeetingError
 
 DEFAULT_NAMES = {MeetingKind.DISPATCH: "周调度会", MeetingKind.MONTHLY: "月总结会（创建工作领导小组）",
@@ -58,27 +58,85 @@ def _people(unit, people) -> list[Person]:
     return people
 
 
-def save_series(user, *, unit, kind, name="", weekday=3, place="", attendees=(), series=None) -> MeetingSeries:
-    unit = _unit(user, series.org_unit if series is not None else unit)
-    if kind not in MeetingKind.values:
-        raise MeetingError("请选择会议类型。")
+def check_series_rights(user, series) -> OrgUnit:
+    """The series' unit when `user` may change the series: scope and rank (a county's series only at county rank)."""
+    unit = _unit(user, series.org_unit)
+    if (above := outranked(user, series)) is not None:
+        raise MeetingError(f"该会议系列由{above.display_name}设立，只有{above.display_name}或上级管理员才能修改或停用。")
+    return unit
+
+
+def _weekday(value) -> int:
     try:
-        weekday = int(weekday)
+        weekday = int(str(value).strip())
     except (TypeError, ValueError):
         weekday = -1
     if not 0 <= weekday <= 6:
         raise MeetingError("请选择正确的默认星期。")
+    return weekday
+
+
+def save_series(user, *, unit, kind, name="", weekday=3, place="", attendees=(), series=None) -> MeetingSeries:
+    """A new series of `unit`, or the edit of `series` (name, kind, default weekday, place, attendees). Kept in the
+    series' history (simple-history → 操作记录) with who changed what."""
+    if series is not None:
+        series = MeetingSeries.objects.select_related("org_unit", "created_by").get(pk=series.pk)
+        unit = check_series_rights(user, series)
+    else:
+        unit = _unit(user, unit)
+    if kind not in MeetingKind.values:
+        raise MeetingError("请选择会议类型。")
+    weekday = _weekday(weekday)
     name = text(name, "名称", required=False, limit=100, multiline=False) or DEFAULT_NAMES[kind]
     place = text(place, "默认地点", required=False, limit=100, multiline=False)
     attendees = _people(unit, attendees)
     with transaction.atomic():
         if series is None:
-            series = MeetingSeries.objects.create(org_unit=unit, kind=kind, name=name, weekday=weekday, place=place, created_by=user)
+            series = MeetingSeries(org_unit=unit, kind=kind, name=name, weekday=weekday, place=place, created_by=user)
+            series._history_user = user
+            series.save()
         else:
-            series.kind, series.name, series.weekday, series.place = kind, name, weekday, place
-            series.save(update_fields=["kind", "name", "weekday", "place"])
+            series = MeetingSeries.objects.select_for_update(of=("self",)).select_related("org_unit", "created_by").get(pk=series.pk)
+            if kind != series.kind and series.meetings.exists():
+                raise MeetingError("该系列已有会议，不能修改会议类型；如需其他类型，请新建系列。")
+            before = list(series.attendees.order_by("name", "pk"))
+            if (kind, name, weekday, place) != (series.kind, series.name, series.weekday, series.place):
+                series.kind, series.name, series.weekday, series.place = kind, name, weekday, place
+                series._history_user = user
+                series.save(update_fields=["kind", "name", "weekday", "place"])
+            if {p.pk for p in before} != {p.pk for p in attendees}:
+                _log_attendees(user, series, before, attendees)
         series.attendees.set(attendees)
     return series
+
+
+def _log_attendees(user, series, before, after) -> None:
+    """Default attendees live in a many-to-many table simple-history does not follow: the change is written to the
+    same 操作记录 (AuditEvent) with who made it and the names before and after."""
+    from fivestar.core.models import AuditEvent
+
+    def names(people):
+        return "、".join(p.name for p in sorted(people, key=lambda p: (p.name, p.pk))) or "无"
+
+    AuditEvent.objects.create(user=user if getattr(user, "pk", None) else None, action=AuditEvent.Action.UPDATE,
+                              model="meetings.meetingseries", model_label=str(MeetingSeries._meta.verbose_name),
+                              object_id=str(series.pk), object_repr=str(series)[:200], org_unit_id=series.org_unit_id,
+                              changes=[{"field": "attendees", "label": "默认参会人员", "old": names(before)[:300],
+                                        "new": names(after)[:300]}])
+
+
+def set_series_active(user, series, active: bool) -> MeetingSeries:
+    """停用 / 重新启用 a series: a stopped series keeps its meetings and history but offers no new meeting."""
+    series = MeetingSeries.objects.select_related("org_unit", "created_by").get(pk=series.pk)
+    check_series_rights(user, series)
+    with transaction.atomic():
+        current = MeetingSeries.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=series.pk)
+        if current.active == bool(active):
+            raise MeetingError("该会议系列已经停用。" if not active else "该会议系列已在使用中。")
+        current.active = bool(active)
+        current._history_user = user
+        current.save(update_fields=["active"])
+    return current
 
 
 def next_date(series, after: datetime.date) -> datetime.date:
@@ -89,6 +147,8 @@ def next_date(series, after: datetime.date) -> datetime.date:
 def create_meeting(user, *, unit=None, series=None, date=None, title="", place="", agenda="", kind=None) -> Meeting:
     """A meeting of a series (its defaults fill what is left empty, its attendees are listed) or a one-off one."""
     unit = _unit(user, series.org_unit if series is not None else unit)
+    if series is not None and not series.active:
+        raise MeetingError(f"会议系列「{series.name}」已停用，不能再新建会议。")
     date = _date(date or next_date(series, timezone.localdate()) if series is not None else date)
     kind = series.kind if series is not None else (kind or MeetingKind.SPECIAL)
     if kind not in MeetingKind.values:
@@ -109,7 +169,7 @@ def _locked(user, meeting, version=None) -> Meeting:
     current = Meeting.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=meeting.pk)
     if not can_manage(user, current.org_unit):
         raise MeetingError(f"您无权管理「{current.org_unit.display_name}」的会议。")
-    if version not in (None, "") and int(version) != current.version:
+    if version not in (None, "") and _number(version) != current.version:
         raise MeetingError("该会议已被他人修改，请刷新后重试。")
     return current
 
@@ -131,10 +191,10 @@ def save_meeting(user, meeting, *, date=None, place=None, agenda=None, minutes=N
         if held is not None:
             status = MeetingStatus.HELD if held else MeetingStatus.PLANNED
             if status != current.status:
-                if status == MeetingStatus.HELD and current.date > timezone.localdate():
-                    raise MeetingError("会议日期未到，不能标记为已召开。")
                 current.status = status
                 changed.append("status")
+        if current.status == MeetingStatus.HELD and current.date > timezone.localdate() and {"date", "status"} & set(changed):
+            raise MeetingError("会议日期未到，不能标记为已召开。")
         if not changed:
             return current
         current.version += 1
@@ -144,30 +204,61 @@ def save_meeting(user, meeting, *, date=None, place=None, agenda=None, minutes=N
     return current
 
 
-def set_attendance(user, meeting, states: dict) -> int:
-    """states: person id → present/absent/leave; people not listed yet are added. Returns how many rows changed."""
+def _number(value) -> int | None:
+    """An id or version from a form or a body as an int, or None when it is not one (never a ValueError)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def set_attendance(user, meeting, states: dict, remove=()) -> int:
+    """states: person id → present/absent/leave; people not listed yet are added; `remove`: person ids taken off the
+    list. All or nothing: one wrong id or state refuses the whole change. Returns how many people changed."""
     valid = set(Attendance.State.values)
+    wanted = {}
+    for key, state in (states or {}).items():
+        pid = _number(key)
+        if pid is None:
+            raise MeetingError("参会人员不存在。")
+        if state not in valid:
+            raise MeetingError("出席情况只能是出席、缺席或请假。")
+        wanted[pid] = state
+    dropped = set()
+    for key in remove or ():
+        pid = _number(key)
+        if pid is None:
+            raise MeetingError("参会人员不存在。")
+        dropped.add(pid)
+    if dropped & set(wanted):
+        raise MeetingError("同一人员不能既登记出席情况又移出名单。")
     with transaction.atomic():
         current = _locked(user, meeting)
-        people = {p.pk: p for p in Person.objects.filter(pk__in=[int(k) for k in states])}
-        if len(people) != len(states):
+        people = {p.pk: p for p in Person.objects.filter(pk__in=list(wanted))}
+        if len(people) != len(wanted):
             raise MeetingError("参会人员不存在。")
         _people(current.org_unit, people.values())
-        rows = {a.person_id: a for a in Attendance.objects.filter(meeting=current)}
-        changed = 0
-        for pid, state in states.items():
-            if state not in valid:
-                raise MeetingError("请选择出席、缺席或请假。")
-            row = rows.get(int(pid))
+        rows = {a.person_id: a for a in Attendance.objects.filter(meeting=current).select_related("person")}
+        if dropped - set(rows):
+            raise MeetingError("要移出的人员不在本次会议的参会名单中。")
+        changed, added, updated = 0, [], []
+        for pid, state in wanted.items():
+            row = rows.get(pid)
             if row is None:
-                Attendance.objects.create(meeting=current, person=people[int(pid)], state=state)
-                changed += 1
+                added.append(Attendance(meeting=current, person=people[pid], state=state))
             elif row.state != state:
                 row.state = state
-                row.save(update_fields=["state"])
-                changed += 1
+                updated.append(row)
+        Attendance.objects.bulk_create(added)
+        Attendance.objects.bulk_update(updated, ["state"])
+        Attendance.objects.filter(meeting=current, person_id__in=dropped).delete()
+        changed = len(added) + len(updated) + len(dropped)
         if changed:
-            log(current, user, "attendance", f"登记出席情况 {changed} 人")
+            parts = [f"登记出席情况 {len(added) + len(updated)} 人"] if added or updated else []
+            if dropped:
+                parts.append("移出：" + "、".join(rows[pid].person.name for pid in sorted(dropped)))
+            log(current, user, "attendance", "；".join(parts))
     return changed
 
 
