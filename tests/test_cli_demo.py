@@ -15,3 +15,61 @@ def test_demo_announces_the_migration(monkeypatch, capsys):
     assert [c[0] for c in calls] == ["migrate", "load_demo"]
     assert "正在迁移数据库…" in calls[0][1]  # printed before migrate runs
     assert "数据库迁移完成" in calls[1][1]  # and the done line before the demo data loads
+
+
+def test_load_demo_says_each_step_before_doing_it(monkeypatch):
+    """load_demo (the minute after the migration) writes and flushes "[n/N] …" before each step's work. Every
+    loader is replaced by a fake that notes how many step lines were out when it started: the real ones take
+    minutes and are tested in tests/demo/."""
+    import io
+    import re
+
+    import django.core.management
+
+    from fivestar.demo import hubuzhai, meetings, observation, planning, rating, supervision
+    from fivestar.demo.management.commands import load_demo
+    from fivestar.indicators import demo as income
+    from fivestar.orgs.divisions import importer
+
+    out = io.StringIO()
+    started = []
+
+    def steps_out():
+        return len(re.findall(r"^\[\d+/\d+\] ", out.getvalue(), re.M))
+
+    def work(name):
+        def _work(*args, **kwargs):
+            started.append((name, steps_out()))
+            return type("Plan", (), {"errors": []})() if name == "plan_import" else None
+        return _work
+
+    class Fake:
+        accounts, why_early, stage, ready = [], None, "", False
+
+        def __init__(self, *args, **kwargs):
+            self.name = type(self).__name__
+
+        def load(self):
+            started.append((self.name, steps_out()))
+            return []
+
+        def summary(self):
+            return ""
+
+    for module, names in ((importer, ["plan_import", "apply_import"]), (income, ["load_demo_income"]), (hubuzhai, ["load_income"]),
+                          (django.core.management, ["call_command"])):
+        for name in names:
+            monkeypatch.setattr(module, name, work(name))
+    for module, name in ((load_demo, "QingzuDemo"), (rating, "RatingDemo"), (hubuzhai, "HubuzhaiPeople"), (hubuzhai, "HubuzhaiRating"),
+                         (supervision, "SupervisionDemo"), (planning, "PlanningDemo"), (meetings, "MeetingsDemo"),
+                         (observation, "ObservationDemo")):
+        monkeypatch.setattr(module, name, type(name, (Fake,), {}))
+
+    load_demo.Command(stdout=out).handle(today=None)
+    lines = re.findall(r"^\[(\d+)/(\d+)\] (.+)…$", out.getvalue(), re.M)
+    assert [int(n) for n, _, _ in lines] == list(range(1, load_demo.STEPS + 1))
+    assert {int(total) for _, total, _ in lines} == {load_demo.STEPS} and all(text.strip() for _, _, text in lines)
+    # Each piece of work started after its step was announced: the divisions after step 1, …, the flags after the last.
+    assert started[0] == ("plan_import", 1) and started[-1] == ("ObservationDemo", load_demo.STEPS)
+    assert [count for _, count in started] == sorted(count for _, count in started)
+    assert {count for _, count in started} == set(range(1, load_demo.STEPS + 1))  # no step without work, no silent work
