@@ -104,18 +104,45 @@ def _decisions_since(meeting) -> datetime.date:
     return last.date if last else meeting.date
 
 
+def _bounds(since, until) -> tuple[datetime.datetime, datetime.datetime]:
+    """The period as local-time instants: the start of `since` and the end of `until`."""
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(since, datetime.time.min, tzinfo=zone)
+    return start, datetime.datetime.combine(until + datetime.timedelta(days=1), datetime.time.min, tzinfo=zone)
+
+
+def _held(gained_at, lost_at, instant) -> bool:
+    return gained_at < instant and (lost_at is None or lost_at >= instant)
+
+
 def stars_moved(unit, since, until, names) -> dict:
-    holdings = StarHolding.objects.filter(org_unit__path__startswith=unit.path)
-    gained = holdings.filter(gained_at__date__gte=since, gained_at__date__lte=until).values_list("org_unit_id", "star_name")
-    lost = holdings.filter(lost_at__date__gte=since, lost_at__date__lte=until).values_list("org_unit_id", "star_name")
-    up, down = {}, {}
-    for vid, star in gained:
-        up.setdefault(vid, []).append(star)
-    for vid, star in lost:
-        down.setdefault(vid, []).append(star)
-    return {"up": [{"village": _name(names, v), "stars": "、".join(s)} for v, s in sorted(up.items())][:LIST],
-            "down": [{"village": _name(names, v), "stars": "、".join(s)} for v, s in sorted(down.items())][:LIST],
-            "up_count": len(up), "down_count": len(down)}
+    """Villages that moved up or down by stars held: the stars a village held when the period began against those it
+    holds at its end (a star lost and won back inside the period is no move; one gained while another was withdrawn
+    leaves the village level, listed with both). One query: the holdings of the villages whose stars changed."""
+    start, end = _bounds(since, until)
+    inside = StarHolding.objects.filter(org_unit__path__startswith=unit.path)
+    changed = inside.filter(Q(gained_at__gte=start, gained_at__lt=end) | Q(lost_at__gte=start, lost_at__lt=end)).values("org_unit_id")
+    rows = (inside.filter(org_unit_id__in=changed, gained_at__lt=end).filter(Q(lost_at__isnull=True) | Q(lost_at__gte=start))
+            .order_by("org_unit_id", "star_code", "gained_at").values_list("org_unit_id", "star_code", "star_name", "gained_at", "lost_at"))
+    before, after, label = {}, {}, {}
+    for vid, code, star, gained_at, lost_at in rows:
+        label[code] = star
+        before.setdefault(vid, set())
+        after.setdefault(vid, set())
+        if _held(gained_at, lost_at, start):
+            before[vid].add(code)
+        if _held(gained_at, lost_at, end):
+            after[vid].add(code)
+    up, down, level = [], [], []
+    for vid in sorted(before, key=lambda v: names.get(v, "")):
+        gained = sorted(after[vid] - before[vid])
+        lost = sorted(before[vid] - after[vid])
+        if not gained and not lost:
+            continue
+        parts = (["获得" + "、".join(label[c] for c in gained)] if gained else []) + (["失去" + "、".join(label[c] for c in lost)] if lost else [])
+        row = {"village": _name(names, vid), "before": len(before[vid]), "after": len(after[vid]), "stars": "；".join(parts)}
+        (up if row["after"] > row["before"] else down if row["after"] < row["before"] else level).append(row)
+    return {"up": up[:LIST], "down": down[:LIST], "level": level[:LIST], "up_count": len(up), "down_count": len(down)}
 
 
 def commitments(unit, until, villages: list[int], names) -> dict:

@@ -31,9 +31,11 @@ def sections(data: dict) -> list[dict]:
     out.append({"title": "四、上次会议议定事项落实情况", "lines": [] if data["decisions"] else ["无。"],
                 "table": (["议定事项", "村（社区）", "责任人", "完成时限", "状态"],
                           [[d["text"], d["village"], d["owner"], d["deadline"], d["status"]] for d in data["decisions"]]) if data["decisions"] else None})
-    out.append({"title": "五、星级变化", "lines": [f"本期晋星 {st['up_count']} 个村（社区），降星（摘星） {st['down_count']} 个。"],
-                "table": (["村（社区）", "变化"], [[x["village"], "晋星：" + x["stars"]] for x in st["up"]] +
-                          [[x["village"], "摘星：" + x["stars"]] for x in st["down"]]) if st["up"] or st["down"] else None})
+    moved = [("晋星", x) for x in st["up"]] + [("降星", x) for x in st["down"]] + [("星数不变", x) for x in st.get("level", [])]
+    out.append({"title": "五、星级变化", "lines": [
+        f"按期初与期末所持星数比较：本期晋星 {st['up_count']} 个村（社区），降星 {st['down_count']} 个。"],
+        "table": (["村（社区）", "变化", "星数", "所涉星"], [[x["village"], kind, _stars_count(x), x["stars"]] for kind, x in moved])
+        if moved else None})
     out.append({"title": "六、月度承诺", "lines": [
         f"{cm['month']}：{cm['villages']} 个村（社区）中 {cm['posted']} 个已晒承诺，{cm['missing']} 个未晒承诺。"
         + ("未晒：" + "、".join(cm["missing_villages"]) if cm["missing_villages"] else "")], "table": None})
@@ -45,6 +47,11 @@ def sections(data: dict) -> list[dict]:
             "table": (["村（社区）", "目标星级", "现有星级", "缺少"],
                       [[x["village"], x["target"], x["current"], x["missing"]] for x in sf["villages"]]) if sf["villages"] else None})
     return out
+
+
+def _stars_count(row: dict) -> str:
+    """期初 → 期末 stars held; a briefing kept from before the comparison (no counts) shows only the stars."""
+    return f"{row['before']} → {row['after']} 星" if "before" in row else ""
 
 
 def heading(data: dict) -> str:
