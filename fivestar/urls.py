@@ -28,6 +28,7 @@ urlpatterns = [
     path("observation/", include("fivestar.observation.urls")),
     path("meetings/", include("fivestar.meetings.urls")),
     path("activities/", include("fivestar.activities.urls")),
+    path("activities/", include("fivestar.activities.urls")),
     path("boards/", include("fivestar.boards.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

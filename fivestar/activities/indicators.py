@@ -4,7 +4,7 @@ recorded nothing of that family that year (so the self-assessment says 未登记
 
 import datetime
 
-from django.db.models import Count, DecimalField, Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Sum, Value
 
 from .models import ActivityKind, ActivitySession, Award, Funding, Honour, Incident, MentoringPair, RiskCheck
 

@@ -85,9 +85,11 @@ def entries(user) -> list[Entry]:
         out.append(Entry("planning", "创建台账", reverse("planning:ledger"), ("/planning/",)))
         if len(units) == 1:
             out.append(Entry("observation", "观摩与红黑旗", reverse("observation:village", args=[units[0].code]), ("/observation/",)))
+            out.append(Entry("activities", "党建活动", reverse("activities:village", args=[units[0].code]), ("/activities/",)))
     else:
         wide = can(user, Action.VIEW, wide=True)
         if wide:
+            out.append(Entry("boards", "挂图作战", reverse("boards:index"), ("/boards/",)))
             out.append(Entry("orgs", "组织架构", reverse("orgs:tree"), ("/orgs/",)))
         if can(user, Action.MANAGE_PEOPLE, wide=True) or can(user, Action.IMPORT_PEOPLE, wide=True):
             out.append(Entry("people", "人员管理", reverse("people:list"), ("/people/",)))
@@ -99,6 +101,7 @@ def entries(user) -> list[Entry]:
             out.append(Entry("supervision", "督导检查", reverse("supervision:problems"), ("/supervision/",)))
             out.append(Entry("planning", "目标与台账", reverse("planning:index"), ("/planning/",)))
             out.append(Entry("observation", "观摩与红黑旗", reverse("observation:index"), ("/observation/",)))
+            out.append(Entry("activities", "党建活动", reverse("activities:index"), ("/activities/",)))
         if can(user, Action.MANAGE_PLANNING, wide=True):
             out.append(Entry("meetings", "会议调度", reverse("meetings:index"), ("/meetings/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):

@@ -41,7 +41,7 @@ def amount(value, label="金额") -> Decimal:
 
 def add_pair(user, village, *, mentor, mentee, kind, start, end=None, meetings_held=0, note="") -> MentoringPair:
     _require(user, village)
-    people = {p.pk: p for p in Person.objects.filter(pk__in=[mentor, mentee])}
+    people = {p.pk: p for p in Person.objects.filter(pk__in=[i for i in (_int(mentor), _int(mentee)) if i is not None]).select_related("org_unit")}
     mentor_p, mentee_p = people.get(_int(mentor)), people.get(_int(mentee))
     if mentor_p is None or mentee_p is None:
         raise ActivityError("请选择导师和帮带对象。")

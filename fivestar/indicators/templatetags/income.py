@@ -22,3 +22,41 @@ def wan(value) -> str:
     if value is None or value == "":
         return "0"
     return f"{Decimal(value) / 10000:,.2f}"
+
+
+@register.filter
+def indicator_name(code) -> str:
+    """The Chinese name of an indicator code (村集体经济收入, 夜校参学率…)."""
+    from fivestar.indicators.registry import INDICATORS
+
+    indicator = INDICATORS.get(code)
+    return indicator.label if indicator else str(code or "")
+
+
+@register.filter
+def indicator_amount(value, code) -> str:
+    """A recorded value with its unit: money as yuan, counts and rates as numbers."""
+    from fivestar.indicators.registry import INDICATORS
+
+    if value is None:
+        return "—"
+    indicator = INDICATORS.get(code)
+    unit = indicator.unit if indicator else ""
+    if unit == "元":
+        return f"{yuan(value)} 元"
+    number = f"{float(value):.1f}".rstrip("0").rstrip(".")
+    return f"{number} {unit}".strip() if unit != "%" else f"{number}%"
+
+
+@register.filter
+def indicator_source(code, unit_code) -> str:
+    """The page showing the records an indicator value comes from."""
+    from django.urls import reverse
+
+    if code == "collective_income" or code is None:
+        return reverse("indicators:village", args=[unit_code])
+    if code in ("black_flags_year", "no_black_flag_year"):
+        return reverse("observation:village", args=[unit_code])
+    from fivestar.activities.indicators import source_url
+
+    return source_url(code, unit_code)
