@@ -157,3 +157,15 @@ def test_the_village_home_shows_current_vs_target_and_the_ledger(plan, world, lo
     assert "当前 <strong>0</strong> 星 / 目标 <strong>2</strong> 星" in card and "还差：产业兴旺星、生态宜居星" in card
     assert "创建台账：未完成 1 项" in card
     assert 'data-testid="todo-targets"' not in login(plan.sibling_cadre).get("/").content.decode()  # no target, no tasks
+
+
+def test_task_evidence_photos_are_stored_without_location(plan, world, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fivestar.rating.tests.images import assert_stored_without_location, photo_with_gps
+
+    task = plan.task(title="建设村史馆")
+    response = login(plan.secretary_user).post(f"/planning/tasks/{task.pk}/evidence/", {
+        "files": [SimpleUploadedFile("村史馆.jpg", photo_with_gps(), content_type="image/jpeg")]})
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert_stored_without_location(task.evidence.get())

@@ -279,3 +279,14 @@ def test_the_service_worker_is_served_from_the_pages_path(sup, login):
     assert response.status_code == 200 and response["Content-Type"].startswith("application/javascript")
     body = response.content.decode()
     assert '"page": "/supervision/field/"' in body and "/static/js/field-queue.js" in body and "/api/" not in body
+
+
+def test_a_field_photo_is_stored_without_its_location(sup):
+    from fivestar.rating.tests.images import assert_stored_without_location, photo_with_gps
+
+    client = session(sup.supervisor)
+    body = inspection_body(sup, villages=[sup.world.village.pk])
+    post(client, "inspections", body)
+    shot = photo(client, "inspection", body["client_uid"], photo_with_gps())
+    assert shot.status_code == 201, shot.content
+    assert_stored_without_location(Evidence.objects.get(pk=shot.json()["evidence"]))

@@ -144,3 +144,19 @@ def test_get_on_a_step_is_refused_and_unknown_ids_are_404(sup, world, login):
     assert client.get(url(p, "accept")).status_code == 405
     assert client.get("/supervision/problems/999999/").status_code == 404
     assert client.post("/supervision/problems/999999/accept/", {}).status_code == 404
+
+
+def test_rectification_and_review_photos_are_stored_without_location(sup, world, login):
+    """A phone's photo of the rectified site carries where it was taken: stored (and served) without it, the time kept."""
+    from fivestar.rating.tests.images import assert_stored_without_location, photo_with_gps
+
+    p = sup.problem()
+    response = login(sup.secretary_user).post(url(p, "rectify"), {
+        "measures": "已清运", "version": p.version, "files": [SimpleUploadedFile("整改后.jpg", photo_with_gps(), content_type="image/jpeg")]})
+    assert response.status_code == 302
+    assert_stored_without_location(Rectification.objects.get(problem=p).evidence.get())
+    p.refresh_from_db()
+    response = login(sup.supervisor).post(url(p, "reject"), {
+        "comment": "东头还有", "version": p.version, "files": [SimpleUploadedFile("复查.png", photo_with_gps("PNG"))]})
+    assert response.status_code == 302
+    assert_stored_without_location(Rectification.objects.get(problem=p).review_photos.get())
