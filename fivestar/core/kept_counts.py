@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from fivestar.orgs.models import OrgUnit
 
+from . import board_marks
+
 CHUNK = 900  # ids per IN (…) list, under SQLite's bound on query parameters
 WRITTEN = ("total", "open", "overdue", "by_status", "updated_at")
 
@@ -264,3 +266,5 @@ class Deltas:
             for key in order:
                 if not is_zero(self.rows[key]):
                     self.kept._apply_one(key, self.rows[key])
+            # The boards (fivestar/boards) refresh the towns among these units after commit.
+            board_marks.units_moved([key[1] for key in order if key[0] == "unit" and not is_zero(self.rows[key])])

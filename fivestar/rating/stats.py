@@ -15,6 +15,7 @@ from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from fivestar.core import board_marks
 from fivestar.orgs.models import Level, OrgUnit
 
 from .models import Assessment, Round, RoundUnitStats
@@ -102,6 +103,7 @@ def refresh_towns(round_id: int, town_ids) -> None:
     town_ids = sorted({t for t in town_ids if t})
     if not town_ids:
         return
+    board_marks.towns_moved(town_ids)  # an evaluation or a status moved: the towns' boards refresh after commit
     now = timezone.now()
     with transaction.atomic(savepoint=False):
         towns = _locked_towns(round_id, town_ids)
@@ -154,13 +156,15 @@ def _create_missing(round_id: int, town_ids: set[int]) -> None:
     )
 
 
-def rebuild_round(round_id: int) -> int:
+def rebuild_round(round_id: int, mark_boards: bool = False) -> int:
     """Every level of one round from its branches: towns' rows from one grouped query, each row above as the
     sum of its children. Rows of units that no longer have branches are removed. Returns the number of rows."""
     rnd = Round.objects.select_related("scope").get(pk=round_id)
     scope = rnd.scope
     now = timezone.now()
     with transaction.atomic():
+        if mark_boards:  # opened or recognised: every town's board in the scope refreshes after commit
+            board_marks.scope_moved(scope.path)
         # Same lock order as a transition: the towns' rows by unit id, then the rows above them top-down.
         existing = {r.unit_id: r for r in RoundUnitStats.objects.select_for_update().filter(round_id=round_id, level=Level.TOWN).order_by("unit_id")}
         existing.update({r.unit_id: r for r in RoundUnitStats.objects.select_for_update().filter(round_id=round_id).exclude(level=Level.TOWN).order_by("level", "unit_id")})
@@ -202,4 +206,4 @@ def refresh_town_stats(round_id: int, town_id: int) -> None:
 
 
 def refresh_round_stats(round_id: int) -> int:
-    return rebuild_round(round_id)
+    return rebuild_round(round_id, mark_boards=True)

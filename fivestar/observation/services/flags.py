@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from fivestar.core import board_marks
 from fivestar.core.roles import Role
 from fivestar.inbox.services import notify
 from fivestar.orgs.models import Level, OrgUnit
@@ -116,6 +117,7 @@ def publish_flags(user, rnd) -> FlagRound:
         before = set(previous.entries.filter(flag="black").values_list("village_id", flat=True)) if previous else set()
         twice = list(rnd.entries.filter(flag="black", village_id__in=before).select_related("village"))
         FlagEntry.objects.filter(pk__in=[e.pk for e in twice]).update(attention=True)
+        board_marks.towns_moved([rnd.town_id])  # the town's board shows this month's flags
     if twice:
         admins = [a.user for a in RoleAssignment.objects.filter(role=Role.TOWN_ADMIN, org_unit=rnd.town, active=True).select_related("user")]
         for entry in twice:

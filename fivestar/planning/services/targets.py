@@ -5,6 +5,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from fivestar.core import board_marks
 from fivestar.orgs.models import Category, Level, OrgUnit
 
 from ..models import UnitPlan, VillageTarget
@@ -80,7 +81,7 @@ def save_targets(user, year, rows) -> int:
             raise PlanningError(f"「{item['village'].display_name}」重复出现，每村只能有一行目标。")
         seen.add(item["village"].pk)
         cleaned.append(item)
-    changed = 0
+    changed, moved = 0, set()
     with transaction.atomic():
         existing = {t.org_unit_id: t for t in VillageTarget.objects.select_for_update()
                     .filter(year=year, org_unit_id__in=[i["village"].pk for i in cleaned])}
@@ -95,6 +96,8 @@ def save_targets(user, year, rows) -> int:
             target._history_user = user
             target.save()
             changed += 1
+            moved.add(item["village"].parent_id)
+        board_marks.towns_moved(moved)  # the towns' boards refresh after commit
     return changed
 
 

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from fivestar.core import board_marks
 from fivestar.core.roles import Action
 from fivestar.core.scoping import covers
 from fivestar.inbox.models import Notification
@@ -74,6 +75,8 @@ def record_veto(village, user, rule_code: str, occurred_on, description: str, ev
                 moved.append((a.round_id, a.town_id or a.org_unit.parent_id))
         for round_id, town_id in sorted(set(moved)):  # the rating moved: the round's figures, in this transaction
             refresh_town_stats(round_id, town_id)
+        if withdrawn:
+            board_marks.towns_moved([village.parent_id])  # a star withdrawn: the town's board
     names = "、".join(withdrawn) if withdrawn else star.name
     notify(village_users(village), Notification.Kind.WITHDRAWN, f"{village.display_name}：{names}被摘除",
            f"因「{rule.text}」（{occurred_on:%Y-%m-%d}）一票否决：{description.strip()}", f"/rating/villages/{village.code}/", village)

@@ -117,7 +117,7 @@ def test_a_town_refresh_costs_the_same_queries_whatever_the_number_of_towns(worl
         town = OrgUnit.objects.create(code=f"410928{200 + i}", name=f"新增{i}镇", level=Level.TOWN, parent=world.county)
         RoundUnitStats.objects.create(round=province_round, unit=town, level=Level.TOWN, parent=world.county, total=1, by_status={"not_started": 1})
     many = cost()
-    assert many <= few <= 6
+    assert many <= few <= 7  # 6 for the figures, 1 marking the town's board (fivestar/boards) dirty
 
 
 @pytest.mark.django_db
