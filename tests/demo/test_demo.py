@@ -22,8 +22,7 @@ def _snapshot():
 
 
 @pytest.mark.django_db(transaction=False)
-def test_demo_matches_the_seed_and_is_idempotent(rf):
-    call_command("load_demo", verbosity=0)
+def test_demo_matches_the_seed_and_is_idempotent(rf, built_demo):
     first = _snapshot()
     call_command("load_demo", verbosity=0)
     assert _snapshot() == first
@@ -177,9 +176,8 @@ def test_interim_period_of_a_day():
 
 
 @pytest.mark.django_db(transaction=False)
-def test_demo_rating_is_dated_against_today_and_reloads_unchanged():
+def test_demo_rating_is_dated_against_today_and_reloads_unchanged(built_demo):
     today = timezone.localdate()
-    call_command("load_demo", verbosity=0)
     _assert_honest(today)
     rnd = _assert_second_town(today)
     first = _rating_snapshot()
@@ -198,17 +196,6 @@ def test_demo_rating_is_dated_against_today_and_reloads_unchanged():
         assert label == "period_end" or day <= today, (label, day)
 
 
-@pytest.mark.django_db(transaction=False)
-def test_demo_rating_follows_another_today_into_another_year():
-    """Loaded as of a day in another year and another period, the demo moves with it: no year is hard-coded."""
-    today = datetime.date(timezone.localdate().year + 1, 3, 15)
-    call_command("load_demo", verbosity=0, today=today)
-    _assert_honest(today)
-    assert Round.objects.get(scope__code=TOWN, phase=Round.Phase.OPEN).name == f"{today.year}年第二次动态评星"
-    _assert_second_town(today)
-    assert_supervision_dated(today)  # 庆祖镇's supervision follows too: that year's weeks, before that day
-
-
 # --- 户部寨镇: a second town whose current round the county can recognise today -----------------------
 
 from django.contrib.auth import get_user_model  # noqa: E402
@@ -216,7 +203,7 @@ from django.test import RequestFactory  # noqa: E402
 
 from fivestar.rating.services import recognise  # noqa: E402
 from fivestar.rating.services.notice import final_status  # noqa: E402
-from tests.test_demo_supervision import assert_supervision_dated  # noqa: E402
+from tests.demo.test_demo_supervision import assert_supervision_dated  # noqa: E402
 
 SECOND = "410928107"
 

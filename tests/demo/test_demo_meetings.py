@@ -5,7 +5,6 @@ summary, and briefings generated with real figures."""
 import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from docx import Document
 
@@ -15,11 +14,9 @@ from fivestar.planning.models.ledger import TaskSource, TaskStatus
 TOWN = "410928103"
 
 
-@pytest.mark.timeout(1800)
 @pytest.mark.django_db(transaction=False)
-def test_demo_meetings():
+def test_demo_meetings(built_demo):
     today = timezone.localdate()
-    call_command("load_demo", verbosity=0)
     meetings = Meeting.objects.filter(org_unit__code=TOWN)
     dispatch = meetings.filter(kind=MeetingKind.DISPATCH)
     assert all(m.date.weekday() == 3 and m.date.year in (today.year, today.year + 1) for m in dispatch)

@@ -2,7 +2,6 @@
 state (some overdue), a task from a supervision problem, this year's commitments and results, all dated before now."""
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from fivestar.demo.planning import PlanningDemo
@@ -15,11 +14,9 @@ from fivestar.planning.services.stats import differences
 TOWN = "410928103"
 
 
-@pytest.mark.timeout(1800)  # the whole demo is built first (minutes on a busy 2-core machine)
 @pytest.mark.django_db(transaction=False)
-def test_demo_planning():
+def test_demo_planning(built_demo):
     today = timezone.localdate()
-    call_command("load_demo", verbosity=0)
     town = OrgUnit.objects.get(code=TOWN)
     villages = OrgUnit.objects.filter(parent=town, level=Level.VILLAGE, active=True)
     year = today.year

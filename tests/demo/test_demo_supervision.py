@@ -4,7 +4,6 @@ import datetime
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -61,9 +60,8 @@ def assert_supervision_dated(today: datetime.date) -> None:
 
 
 @pytest.mark.django_db(transaction=False)
-def test_demo_supervision_is_a_year_of_closed_loops(client, django_assert_max_num_queries):
+def test_demo_supervision_is_a_year_of_closed_loops(client, django_assert_max_num_queries, built_demo):
     today = timezone.localdate()
-    call_command("load_demo", verbosity=0)
     town = OrgUnit.objects.get(code=TOWN)
     villages = set(OrgUnit.objects.filter(parent=town, level=Level.VILLAGE).values_list("pk", flat=True))
 
