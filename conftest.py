@@ -48,3 +48,14 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Print the figures a test recorded with record_property("bench", line) after the run: pytest captures a
+    passing test's print (and xdist workers' output never reaches the terminal), so CI would otherwise run the
+    page benchmark without anyone seeing its numbers. user_properties travel with the report from the worker."""
+    lines = [value for report in terminalreporter.getreports("passed") for key, value in report.user_properties if key == "bench"]
+    if lines:
+        terminalreporter.section("bench")
+        for line in lines:
+            terminalreporter.write_line(line)

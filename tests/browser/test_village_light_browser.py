@@ -2,7 +2,7 @@
 action confirms a star's carried-forward answers after a summary of them by rule text and value; a refused
 submission lists what is missing by rule text, grouped by star, and a link opens the (not yet loaded) star at
 that rule; saving an answer updates its row, its star's header and the star bar and nothing else, and an open
-gap list is fetched again after saves. Also runs bench/pages.py's measurement once and
+gap list is fetched again after saves. Also runs bench/pages.py's measurement once (self-assessment and review page) and
 prints the numbers (transferred weight, DOM elements, time on a throttled phone)."""
 
 import datetime
@@ -169,13 +169,19 @@ def test_submit_lists_missing_by_rule_text_grouped_by_star_and_a_link_opens_the_
     _screen(page, "light-phone-jump")
 
 
-def test_bench_measures_the_self_assessment_page(live_world, browser, live_server):
-    """bench/pages.py's measurement, once, on a throttled phone; the numbers are printed, not asserted."""
+def test_bench_measures_the_self_assessment_and_review_pages(live_world, browser, live_server, record_property):
+    """bench/pages.py's measurement, once, on a throttled phone: the village's self-assessment page and the town
+    reviewer's page of the same assessment (a paf star opened). The numbers are printed after the run (the
+    root conftest's "bench" section, so CI shows them), not asserted beyond weight and size bounds."""
     from pages import measure
 
     a = _round_with_paf_carried(live_world)
-    row = measure(browser, live_server.url, f"/rating/assessments/{a.pk}/", "secretary", password=PASSWORD)
-    print(f"\n村级自评 (test server, static files uncompressed): {row['kb']:.0f} KB, page {row['document_kb']:.0f} KB, "
-          f"{row['requests']} requests, {row['elements']} elements, {row['seconds']:.2f} s on fast 3G + 4× CPU")
-    assert row["document_kb"] < 60  # the page itself (gzipped): star headers, one open star, no gap list
-    assert row["elements"] < 3000
+    for label, path, user in (("村级自评", f"/rating/assessments/{a.pk}/", "secretary"),
+                              ("镇级审核申报（展开一星）", f"/rating/assessments/{a.pk}/review/?star=paf", "town")):
+        row = measure(browser, live_server.url, path, user, password=PASSWORD)
+        line = (f"{label} (test server, static files uncompressed): {row['kb']:.0f} KB, page {row['document_kb']:.0f} KB, "
+                f"{row['requests']} requests, {row['elements']} elements, {row['seconds']:.2f} s on fast 3G + 4× CPU")
+        print("\n" + line)
+        record_property("bench", line)
+        assert row["document_kb"] < 60, line  # the page itself (gzipped): star headers, one open star, no gap list
+        assert row["elements"] < 3000, line
