@@ -4,6 +4,7 @@
 
 import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
@@ -17,6 +18,7 @@ from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
 from .services.events import compute_ranking, publish_ranking, save_scores
 from .services.flags import confirm_flags, propose_flags, publish_flags
+from .services.town_settings import save_settings, settings_for, weights_of
 
 router = Router(tags=["季观摩与红黑旗"])
 
@@ -96,6 +98,32 @@ class FlagRoundDetailOut(FlagRoundOut):
 class ProposeIn(Schema):
     town: str = Field(..., max_length=15, description="乡镇代码")
     month: datetime.date = Field(..., description="评选周期内的任一日期")
+
+
+class ObsWeights(Schema):
+    inspection: float = Field(..., ge=0, le=100, description="人居环境督导问题（生态宜居星）的权重")
+    observation: float = Field(..., ge=0, le=100, description="观摩得分的权重")
+    rules: float = Field(..., ge=0, le=100, description="生态宜居星细则得分率的权重")
+
+
+class ObsSettingsOut(Schema):
+    town: UnitRefOut
+    drop_extremes_min: int = Field(..., description="评分人达到此人数时去掉一个最高分和一个最低分")
+    flag_period: str = Field(..., description="红黑旗评选周期：month 每月、quarter 每季度")
+    red_count: int
+    black_count: int
+    weights: ObsWeights
+    saved: bool = Field(..., description="是否已保存过（否则为默认值）")
+    can_edit: bool
+
+
+class ObsSettingsIn(Schema):
+    """Only the values given change."""
+    drop_extremes_min: int | None = Field(None, ge=3, le=50)
+    flag_period: Literal["month", "quarter"] | None = None
+    red_count: int | None = Field(None, ge=0, le=50)
+    black_count: int | None = Field(None, ge=0, le=50)
+    weights: ObsWeights | None = None
 
 
 E = ApiErrorOut
@@ -242,3 +270,37 @@ def confirm(request, round_id: int):
 @router.post("/observation/flags/{int:round_id}/publish", response={200: FlagRoundDetailOut, 400: E, 403: E, 404: E}, summary="发布红黑旗")
 def publish_round(request, round_id: int):
     return _step(request, round_id, publish_flags)
+
+
+def _settings_out(user, town) -> dict:
+    row = settings_for(town)
+    return {"town": _unit(town), "drop_extremes_min": row.drop_extremes_min, "flag_period": row.flag_period,
+            "red_count": row.red_count, "black_count": row.black_count, "weights": weights_of(row), "saved": row.pk is not None,
+            "can_edit": can_manage(user, town)}
+
+
+def _town(user, code) -> OrgUnit:
+    town = OrgUnit.objects.visible_to(user).filter(code=code[:15], level=Level.TOWN).first()
+    if town is None:
+        raise Http404
+    return town
+
+
+@router.get("/observation/settings/{town}", response={200: ObsSettingsOut, 404: E}, summary="观摩与红黑旗设置")
+def town_settings(request, town: str):
+    return _settings_out(request.user, _town(request.user, town))
+
+
+@router.put("/observation/settings/{town}", response={200: ObsSettingsOut, 400: E, 403: E, 404: E}, summary="修改观摩与红黑旗设置",
+            description="只改给出的项；下次评选起生效，已生成的评选不变。记入操作记录。")
+def save_town_settings(request, town: str, body: ObsSettingsIn):
+    unit = _town(request.user, town)
+    if not can_manage(request.user, unit):
+        return Status(403, {"detail": f"您无权修改「{unit.display_name}」的观摩与红黑旗设置。"})
+    try:
+        save_settings(request.user, unit, drop_extremes_min=body.drop_extremes_min, flag_period=body.flag_period,
+                      red_count=body.red_count, black_count=body.black_count,
+                      weights=body.weights.dict() if body.weights is not None else None)
+    except ObservationError as exc:
+        return Status(400, {"detail": exc.message})
+    return _settings_out(request.user, unit)

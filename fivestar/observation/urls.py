@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_create
+from . import views, views_create, views_settings
 
 app_name = "observation"
 urlpatterns = [
@@ -12,4 +12,5 @@ urlpatterns = [
     path("flags/propose/", views.flags_propose, name="flags_propose"),
     path("flags/<int:pk>/", views.flags, name="flags"),
     path("village/<str:code>/", views.village, name="village"),
+    path("settings/<str:code>/", views_settings.town_settings, name="settings"),
 ]

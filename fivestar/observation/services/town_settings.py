@@ -29,6 +29,8 @@ def weights_of(row) -> dict:
 
 
 def clean_weights(weights) -> dict:
+    if weights is not None and not isinstance(weights, dict):
+        raise ObservationError("评选权重应按人居环境督导问题、观摩得分、生态宜居星细则得分分别填写。")
     out = {}
     for key, label in INPUT_LABELS.items():
         try:
@@ -43,28 +45,42 @@ def clean_weights(weights) -> dict:
     return out
 
 
+def _whole(value, message: str, low: int, high: int) -> int:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ObservationError(message) from None
+    if not low <= number <= high:
+        raise ObservationError(message)
+    return number
+
+
 def save_settings(user, town, *, drop_extremes_min=None, flag_period=None, red_count=None, black_count=None, weights=None):
+    """The town's settings; only the values given change. Every value is checked before anything is saved, and the
+    change is kept in the settings' history with who made it (操作记录)."""
     if town is None or town.level != Level.TOWN:
         raise ObservationError("观摩与红黑旗设置只能按乡镇设置。")
     if not can_manage(user, town):
         raise ObservationError(f"您无权修改「{town.display_name}」的观摩与红黑旗设置。")
+    values = {}
+    if drop_extremes_min is not None:
+        values["drop_extremes_min"] = _whole(drop_extremes_min, "去掉最高最低分的最少人数应为 3 至 50 之间的整数。", 3, 50)
+    if flag_period is not None:
+        if flag_period not in FlagPeriod.values:
+            raise ObservationError("评选周期应为每月或每季度。")
+        values["flag_period"] = flag_period
+    for name, value in (("red_count", red_count), ("black_count", black_count)):
+        if value is not None:
+            values[name] = _whole(value, "红旗、黑旗数应为 0 至 50 之间的整数。", 0, 50)
+    if weights is not None:
+        values["weights"] = clean_weights(weights)
     with transaction.atomic():
         row = ObservationSettings.objects.select_for_update().filter(town=town).first() or ObservationSettings(town=town)
-        if drop_extremes_min is not None:
-            if not 3 <= int(drop_extremes_min) <= 50:
-                raise ObservationError("去掉最高最低分的最少人数应在 3 至 50 之间。")
-            row.drop_extremes_min = int(drop_extremes_min)
-        if flag_period is not None:
-            if flag_period not in FlagPeriod.values:
-                raise ObservationError("评选周期应为每月或每季度。")
-            row.flag_period = flag_period
-        for name, value in (("red_count", red_count), ("black_count", black_count)):
-            if value is not None:
-                if not 0 <= int(value) <= 50:
-                    raise ObservationError("红旗、黑旗数应在 0 至 50 之间。")
-                setattr(row, name, int(value))
-        if weights is not None:
-            row.weights = clean_weights(weights)
+        if values.get("red_count", row.red_count) + values.get("black_count", row.black_count) == 0:
+            raise ObservationError("红旗数和黑旗数不能都为 0。")
+        for name, value in values.items():
+            setattr(row, name, value)
         row.updated_by = user
+        row._history_user = user
         row.save()
     return row
