@@ -137,3 +137,26 @@ def test_exports_read_back_formula_safe(act, login):
     wb = load_workbook(io.BytesIO(b"".join(c.get("/activities/export/incidents.xlsx?year=2026").streaming_content)))
     assert list(wb.active.iter_rows(values_only=True))[1][2] == "信访"
     assert Incident.objects.count() == 1
+
+
+def test_honour_certificate_is_stored_without_location(act, login):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    image = Image.new("RGB", (40, 30), "red")
+    exif = Image.Exif()
+    exif[0x010F] = "示例相机"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    c = login(act.cadre)
+    r = c.post(f"/activities/villages/{act.world.village.code}/new/honours/",
+               {"title": "省级森林乡村", "level": "provincial", "issuer": "河南省林业局", "year": "2021",
+                "certificate": SimpleUploadedFile("证书.jpg", out.getvalue(), "image/jpeg")})
+    assert r.status_code == 302
+    honour = Honour.objects.get()
+    with honour.certificate.file.open("rb") as f, Image.open(f) as stored:
+        assert not stored.getexif()
+    fake = SimpleUploadedFile("证书.jpg", b"MZ\x90\x00 not an image", "image/jpeg")
+    r = c.post(f"/activities/villages/{act.world.village.code}/new/honours/",
+               {"title": "另一项", "level": "county", "issuer": "县委", "year": "2022", "certificate": fake})
+    assert r.status_code == 200 and Honour.objects.count() == 1

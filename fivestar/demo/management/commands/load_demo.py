@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 10
+STEPS = 11
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
@@ -89,6 +89,12 @@ class Command(BaseCommand):
         observation = ObservationDemo(today=today)
         if observation.load():
             self.stdout.write("庆祖镇观摩：" + observation.summary() + "。")
+        self.step(11, "生成庆祖镇的导师帮带、志愿劳动与夜校签到、评优评先、村级荣誉、三零排查和专项行动资金")
+        from fivestar.demo.activities import ActivitiesDemo
+
+        activities = ActivitiesDemo(today=today)
+        if activities.load():
+            self.stdout.write("庆祖镇党建活动：" + activities.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
