@@ -19,6 +19,9 @@ class CollectiveIncome(models.Model):
     year = models.PositiveSmallIntegerField("年度")
     operating_income = models.DecimalField("经营性收入（元）", max_digits=14, decimal_places=2, default=0)
     other_income = models.DecimalField("其他收入（元）", max_digits=14, decimal_places=2, default=0)
+    # Returns of shared projects (fivestar.projects) for this village and year, kept in step by that app so the
+    # income rules read them; never typed in (the form and workbook leave it alone).
+    project_returns = models.DecimalField("项目分红收益（元）", max_digits=14, decimal_places=2, default=0, editable=False)
     amount = models.DecimalField("集体经济收入合计（元）", max_digits=14, decimal_places=2, editable=False)
     note = models.CharField("备注", max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="填报人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -54,7 +57,7 @@ class CollectiveIncome(models.Model):
             raise ValidationError(errors)
 
     def save(self, *args, **kwargs):
-        self.amount = (self.operating_income or 0) + (self.other_income or 0)
+        self.amount = (self.operating_income or 0) + (self.other_income or 0) + (self.project_returns or 0)
         super().save(*args, **kwargs)
 
     def org_path_for_audit(self) -> str:

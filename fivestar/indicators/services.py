@@ -42,7 +42,7 @@ def _apply(record: CollectiveIncome, values: IncomeValues) -> bool:
     changed = record.pk is None or any(getattr(record, k) != v for k, v in new.items())
     for key, value in new.items():
         setattr(record, key, value)
-    record.amount = new["operating_income"] + new["other_income"]
+    record.amount = new["operating_income"] + new["other_income"] + (record.project_returns or 0)
     return changed
 
 

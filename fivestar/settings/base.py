@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "fivestar.observation",
     "fivestar.meetings",
     "fivestar.activities",
+    "fivestar.projects",
     "fivestar.boards",
     "fivestar.boards.screens",
     "fivestar.api",

@@ -16,6 +16,7 @@ class MeetingKind(models.TextChoices):
     MONTHLY = "monthly", "月总结会"
     OBSERVATION = "observation", "季观摩会"
     SPECIAL = "special", "专题会议"
+    PROMOTION = "promotion", "项目推介会"
 
 
 class MeetingStatus(models.TextChoices):
