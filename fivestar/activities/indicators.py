@@ -37,11 +37,21 @@ def _part(qs, tag: str, c, x=None, y=None):
             .values_list("org_unit_id", "tag", "c", "x", "y"))
 
 
+# The ids appear once per part of the union (seven times): chunks keep a query under SQLite's 32,766 parameters.
+CHUNK = 2000
+
+
 def values(unit_ids, year: int) -> dict[int, dict[str, float]]:
-    """Every activity indicator of the branches `unit_ids` for `year`, in one query (a UNION ALL of grouped counts)."""
-    ids = list(unit_ids)
-    if not ids:
-        return {}
+    """Every activity indicator of the branches `unit_ids` for `year`, in one query (a UNION ALL of grouped counts)
+    per 2,000 branches."""
+    ids = sorted(set(unit_ids))
+    out: dict[int, dict[str, float]] = {}
+    for i in range(0, len(ids), CHUNK):
+        out.update(_values(ids[i:i + CHUNK], year))
+    return out
+
+
+def _values(ids: list[int], year: int) -> dict[int, dict[str, float]]:
     start, end = _bounds(year)
     sessions = (ActivitySession.objects.filter(org_unit_id__in=ids, date__gte=start, date__lt=end).order_by()
                 .values("org_unit_id", "kind__code")

@@ -111,3 +111,16 @@ def test_incident_proposes_a_veto_the_town_confirms(act, frameworks):
         safety.reject_veto(act.town_admin, other, "")
     safety.reject_veto(act.town_admin, other, "非责任事故")
     assert Incident.objects.get(pk=other.pk).veto_status == Incident.Veto.REJECTED
+
+
+def test_many_branches_are_read_in_chunks(act, monkeypatch, django_assert_num_queries):
+    from fivestar.activities import indicators
+
+    w = act.world
+    sessions.create_session(act.cadre, w.village, kind=act.kind("labour").pk, date=D(2026, 3, 1), title="义务劳动")
+    monkeypatch.setattr(indicators, "CHUNK", 2)
+    with django_assert_num_queries(2):
+        got = indicators.values([w.village.pk, w.sibling.pk, w.community.pk, 10**9], 2026)
+    assert got == {w.village.pk: {"labour_sessions_year": 1.0, "party_day_sessions_year": 0.0}}
+    with django_assert_num_queries(0):
+        assert indicators.values([], 2026) == {}
