@@ -13,6 +13,7 @@ from pydantic import Field
 from fivestar.api.schemas import ApiErrorOut, UnitRefOut
 from fivestar.orgs.models import Level, OrgUnit
 
+from .exports import ranking_response
 from .models import FlagRound, ObservationEvent
 from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
@@ -194,6 +195,16 @@ def _ranking(e) -> dict:
 @router.get("/observation/events/{int:event_id}/ranking", response={200: RankingOut, 404: E}, summary="观摩排名")
 def ranking(request, event_id: int):
     return _ranking(_event(request.user, event_id))
+
+
+@router.get("/observation/events/{int:event_id}/ranking.xlsx", response={200: None, 404: E}, summary="导出观摩排名（Excel）",
+            description="已发布的排名，与页面导出相同：名次、村（社区）、代码、得分、评分人数、是否去掉最高最低分；未排名的村在最后。"
+                        "排名未发布时为 404。")
+def ranking_xlsx(request, event_id: int):
+    e = _event(request.user, event_id)
+    if e.status != ObservationEvent.Status.PUBLISHED:
+        return Status(404, {"detail": "本次观摩的排名尚未发布，不能导出。"})
+    return ranking_response(e)
 
 
 @router.post("/observation/events/{int:event_id}/publish", response={200: RankingOut, 400: E, 403: E, 404: E}, summary="发布观摩排名")

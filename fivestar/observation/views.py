@@ -6,16 +6,14 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from openpyxl.styles import Font
 
 from fivestar.core.pagination import paginate
-from fivestar.core.xlsx import append_row, safe_cell, save_to_tempfile, write_only_workbook
 from fivestar.orgs.models import Level, OrgUnit
-from fivestar.supervision.exports.views import XLSX, attachment
 
+from .exports import ranking_response
 from .models import FlagEntry, FlagRound, ObservationEvent, ObservationScore, RankingEntry
 from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
@@ -92,16 +90,7 @@ def ranking_export(request, pk):
     event = _event(request, pk)
     if event.status != ObservationEvent.Status.PUBLISHED:
         raise Http404
-    wb = write_only_workbook()
-    ws = wb.create_sheet("观摩排名")
-    append_row(ws, [safe_cell(ws, f"{event.title}排名（{event.date:%Y年%m月%d日}）", font=Font(bold=True, size=14))])
-    append_row(ws, ["名次", "村（社区）", "代码", "得分", "评分人数", "去掉最高最低分"])
-    for r in event.ranking.select_related("village").order_by(F("rank").asc(nulls_last=True), "village__code"):
-        append_row(ws, [r.rank, r.village.display_name, r.village.code, float(r.score) if r.score is not None else None,
-                        r.observer_count, "是" if r.dropped_extremes else "否"])
-    response = FileResponse(save_to_tempfile(wb), content_type=XLSX)
-    response["Content-Disposition"] = attachment(f"observation-ranking-{event.pk}.xlsx", f"观摩排名-{event.title}.xlsx")
-    return response
+    return ranking_response(event)
 
 
 @login_required
