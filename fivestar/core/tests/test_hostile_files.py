@@ -1,15 +1,18 @@
 """Hostile files in, safe files out — across every Excel import and every Excel export.
 
 In: a 180-million-character zip bomb, a 100,000-character cell and other kinds of file are refused by
-each importer (income, people, framework) with a clear Chinese message, nothing is written, and the
-memory used stays bounded. Out: no cell of any workbook we hand out is a formula, even when a village
+each importer (income, people, framework, a town's creation targets) with a clear Chinese message, nothing
+is written, and the memory used stays bounded. Out: no cell of any workbook we hand out is a formula, even when a village
 is named like one, and those values import back unchanged.
 """
 
+import html
 import io
+import re
 import tracemalloc
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -117,7 +120,18 @@ def _framework(world, login, data, name="炸弹.xlsx"):
     return response, [p.message for p in problems], not FrameworkVersion.objects.exists()
 
 
-IMPORTERS = {"income": _income, "people": _people, "framework": _framework}
+def _targets(world, login, data, name="炸弹.xlsx"):
+    from fivestar.planning.models import VillageTarget
+
+    response = login(world.users[Role.TOWN_ADMIN]).post(
+        f"/planning/targets/{world.town.code}/import/", {"year": 2025, "file": SimpleUploadedFile(name, data)})
+    errors = re.findall(r'data-testid="import-error">([^<]+)<', response.content.decode())
+    written = VillageTarget.objects.exists() or AuditEvent.objects.filter(action="import").exists()
+    return response, [html.unescape(e) for e in errors], not written
+
+
+# Every Excel import of the project: a new one is added here (and to core.xlsx.open_workbook's callers).
+IMPORTERS = {"income": _income, "people": _people, "framework": _framework, "targets": _targets}
 EXPECTED = {"zip-bomb": "解压后过大", "huge-cell": "内容超过"}
 
 
@@ -264,3 +278,31 @@ def test_save_workbook_neutralises_every_formula_start_but_keeps_numbers():
     assert [c.value for c in got] == cells
     assert [c.data_type for c in got] == ["s"] * 7 + ["n", "n"]
     assert back["二"]["A1"].data_type == "s" and back["二"]["A1"].value == "=A1"
+
+
+# -- no way around core.xlsx ----------------------------------------------------------------------
+
+SOURCE = Path(__file__).resolve().parents[2]
+SHEET_APPEND = re.compile(r"\b(ws|sheet|\w+_ws)\.append\(")
+
+
+def _sources():
+    for path in sorted(SOURCE.rglob("*.py")):
+        rel = path.relative_to(SOURCE)
+        if "tests" not in rel.parts and "migrations" not in rel.parts and rel != Path("core/xlsx.py"):
+            yield rel, path.read_text(encoding="utf-8")
+
+
+def test_every_workbook_is_read_and_written_through_core_xlsx():
+    """The limits and the formula neutralising live in core.xlsx: a module that read a workbook with openpyxl
+    directly, saved an ordinary workbook without `save_workbook`/`save_to_tempfile`, or appended raw rows to a
+    write-only sheet (which keeps no cells to fix afterwards) would bypass them — in any app, old or new."""
+    offenders = []
+    for rel, text in _sources():
+        if re.search(r"\bload_workbook\b|openpyxl\.reader", text):
+            offenders.append(f"{rel}: reads a workbook without core.xlsx.open_workbook")
+        if re.search(r"\bWorkbook\(", text) and not re.search(r"\b(save_workbook|save_to_tempfile)\b", text):
+            offenders.append(f"{rel}: saves a workbook without core.xlsx.save_workbook/save_to_tempfile")
+        if "write_only_workbook" in text and SHEET_APPEND.search(text):
+            offenders.append(f"{rel}: appends to a write-only sheet without core.xlsx.append_row")
+    assert not offenders, offenders

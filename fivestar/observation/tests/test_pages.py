@@ -49,3 +49,21 @@ def test_flags_propose_confirm_publish_pages(obs, client):
     assert FlagRound.objects.get().status == "published"
     client.force_login(obs.cadre)
     assert client.get(r.url).status_code == 404
+
+
+def test_ranking_export_keeps_formula_like_names_as_text(obs, client):
+    """A village or an event named like a formula comes back as text in every cell, never a live formula."""
+    hostile = '=HYPERLINK("http://evil.example/x","点击领取补贴")'
+    w = obs.world
+    w.village.name = w.village.display_name = hostile
+    w.village.save()
+    event = obs.event(observers=obs.observers[:2], title="+1 第一季度观摩")
+    for observer, value in zip(obs.observers[:2], (90, 70)):
+        obs.score(event, observer, w.village, value, value)
+    client.force_login(obs.town_admin)
+    client.post(f"/observation/events/{event.pk}/")
+    wb = load_workbook(io.BytesIO(b"".join(client.get(f"/observation/events/{event.pk}/ranking.xlsx").streaming_content)))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value: c.data_type for c in cells}
+    assert texts[hostile] == "s" and any(str(v).startswith("+1 第一季度观摩") for v in texts)

@@ -75,6 +75,7 @@ def test_formula_like_text_stays_text(ledger, plan, login):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)))[exports.SHEET]
     cells = [c for c in sheet["E"] if str(c.value).startswith("=HYPERLINK")]
     assert len(cells) == 1 and cells[0].data_type == "s"
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]  # no cell anywhere
 
 
 def test_filters_are_the_lists(ledger, plan, login):

@@ -105,3 +105,19 @@ def test_only_the_towns_managers_import(plan, world):
     with pytest.raises(PlanningError, match="按乡镇导入"):
         import_targets(plan.town_admin, world.village, 2025, upload)
     assert import_targets(plan.county_admin, world.town, 2025, upload).saved == 1
+
+
+def test_template_keeps_a_formula_like_village_name_as_text_and_imports_back(plan, world, login):
+    hostile = '=HYPERLINK("http://evil.example/x","点击领取补贴")'
+    world.village.name = world.village.display_name = hostile
+    world.village.save()
+    for village in (world.village, world.sibling, world.community):
+        plan.target(village, rating=0, stars=())  # every row filled, so the file imports back as it came
+    client = login(plan.town_admin)
+    content = b"".join(client.get(f"/planning/targets/{world.town.code}/template.xlsx?year=2025").streaming_content)
+    wb = load_workbook(io.BytesIO(content))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    assert [c.data_type for c in cells if c.value == hostile] == ["s"]
+    result = import_targets(plan.town_admin, world.town, 2025, SimpleUploadedFile("回传.xlsx", content))
+    assert result.ok and result.unchanged == 3, result.errors  # the name came back as the same text

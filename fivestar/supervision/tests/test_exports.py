@@ -98,6 +98,7 @@ def test_ledger_has_every_state_date_for_the_town(story, sup, login):
     sheet = load_workbook(io.BytesIO(content))["督导问题台账"]
     cells = [c for c in sheet["I"] if str(c.value).startswith("=HYPERLINK")]
     assert len(cells) == 1 and cells[0].data_type == "s"  # kept as text, never a live formula
+    assert not [c.coordinate for row in sheet.iter_rows() for c in row if c.data_type == "f"]  # no cell anywhere
 
 
 def test_ledger_filters_are_the_list_filters(story, sup, login):
