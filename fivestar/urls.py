@@ -30,6 +30,7 @@ urlpatterns = [
     path("activities/", include("fivestar.activities.urls")),
     path("activities/", include("fivestar.activities.urls")),
     path("boards/", include("fivestar.boards.urls")),
+    path("projects/", include("fivestar.projects.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

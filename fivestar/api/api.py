@@ -96,6 +96,7 @@ from fivestar.observation.api import router as observation_router  # noqa: E402
 from fivestar.activities.api import router as activities_router  # noqa: E402
 from fivestar.boards.api import router as boards_router  # noqa: E402
 from fivestar.boards.screens.api import router as board_screens_router  # noqa: E402
+from fivestar.projects.api import router as projects_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -116,3 +117,4 @@ api.add_router("/", observation_router)
 api.add_router("/", activities_router)
 api.add_router("/", boards_router)
 api.add_router("/", board_screens_router)
+api.add_router("/", projects_router)

@@ -86,6 +86,7 @@ def entries(user) -> list[Entry]:
         if len(units) == 1:
             out.append(Entry("observation", "观摩与红黑旗", reverse("observation:village", args=[units[0].code]), ("/observation/",)))
             out.append(Entry("activities", "党建活动", reverse("activities:village", args=[units[0].code]), ("/activities/",)))
+        out.append(Entry("projects", "项目推介", reverse("projects:catalogue"), ("/projects/",)))
     else:
         wide = can(user, Action.VIEW, wide=True)
         if wide:
@@ -102,6 +103,7 @@ def entries(user) -> list[Entry]:
             out.append(Entry("planning", "目标与台账", reverse("planning:index"), ("/planning/",)))
             out.append(Entry("observation", "观摩与红黑旗", reverse("observation:index"), ("/observation/",)))
             out.append(Entry("activities", "党建活动", reverse("activities:index"), ("/activities/",)))
+            out.append(Entry("projects", "项目推介", reverse("projects:catalogue"), ("/projects/",)))
         if can(user, Action.MANAGE_PLANNING, wide=True):
             out.append(Entry("meetings", "会议调度", reverse("meetings:index"), ("/meetings/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):
