@@ -47,6 +47,7 @@ def record_list(request, what):
     return render(request, "activities/list.html", {
         "page_title": selectors.LABELS[what], "what": what, "labels": selectors.LABELS, "header": header(what), "rows": rows,
         "page": page, "applied": applied, "kinds": FILTER_KINDS.get(what, []), "query": request.GET.urlencode(),
+        "veto_choices": Incident.Veto.choices,
     })
 
 

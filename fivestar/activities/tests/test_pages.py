@@ -160,3 +160,32 @@ def test_honour_certificate_is_stored_without_location(act, login):
     r = c.post(f"/activities/villages/{act.world.village.code}/new/honours/",
                {"title": "另一项", "level": "county", "issuer": "县委", "year": "2022", "certificate": fake})
     assert r.status_code == 200 and Honour.objects.count() == 1
+
+
+def test_village_page_queries_do_not_grow(act, login):
+    from fivestar.activities.services import records as rec
+
+    w = act.world
+    c = login(act.county_admin)
+    url = f"/activities/villages/{w.village.code}/?year=2026"
+    _session(act, 1)
+    project = rec.add_project(act.cadre, w.village, name="户厕改造", year=2026)
+    rec.add_funding(act.cadre, project, source="village", value="10", date=D(2026, 3, 1))
+    c.get(url)
+    with CaptureQueriesContext(connection) as first:
+        assert c.get(url).status_code == 200
+    for day in range(2, 9):
+        _session(act, day)
+        rec.add_award(act.cadre, w.village, person_name=f"人{day}", category="好媳妇", year=2026)
+        p = rec.add_project(act.cadre, w.village, name=f"项目{day}", year=2026)
+        rec.add_funding(act.cadre, p, source="donation", value="5", date=D(2026, 3, day))
+    with CaptureQueriesContext(connection) as second:
+        assert c.get(url).status_code == 200
+    assert len(second.captured_queries) == len(first.captured_queries)
+
+
+def test_incident_list_filters_proposed_vetoes(act, login, frameworks):
+    safety.record_incident(act.cadre, act.world.village, date=D(2026, 3, 1), kind="case", severity="major", description="盗窃")
+    safety.record_incident(act.cadre, act.world.village, date=D(2026, 3, 2), kind="petition", severity="minor", description="纠纷")
+    page = login(act.town_admin).get("/activities/list/incidents/?veto=proposed").content.decode()
+    assert "盗窃" in page and "纠纷" not in page
