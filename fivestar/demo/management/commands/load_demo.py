@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 11
+STEPS = 12
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
@@ -95,6 +95,12 @@ class Command(BaseCommand):
         activities = ActivitiesDemo(today=today)
         if activities.load():
             self.stdout.write("庆祖镇党建活动：" + activities.summary() + "。")
+        self.step(12, "重算挂图作战各级统计数（乡镇、县、市、省）")
+        from fivestar.demo.boards import BoardsDemo
+
+        boards = BoardsDemo(today=today)
+        if boards.load():
+            self.stdout.write("挂图作战：" + boards.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
