@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 12
+STEPS = 13
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
@@ -101,6 +101,12 @@ class Command(BaseCommand):
         boards = BoardsDemo(today=today)
         if boards.load():
             self.stdout.write("挂图作战：" + boards.summary() + "。")
+        self.step(13, "生成庆祖镇的推介项目、项目推介会签约和项目收益（计入集体经济收入）")
+        from fivestar.demo.projects import ProjectsDemo
+
+        projects = ProjectsDemo(today=today)
+        if projects.load():
+            self.stdout.write("庆祖镇项目推介：" + projects.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
