@@ -18,7 +18,7 @@ from .models import FlagRound, ObservationEvent
 from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
 from .services.events import compute_ranking, publish_ranking, save_scores
-from .services.flags import confirm_flags, propose_flags, publish_flags
+from .services.flags import adjust_flag, confirm_flags, propose_flags, publish_flags
 from .services.town_settings import save_settings, settings_for, weights_of
 
 router = Router(tags=["季观摩与红黑旗"])
@@ -80,6 +80,9 @@ class FlagEntryOut(Schema):
     observation_score: Decimal | None
     rules_ratio: Decimal | None
     attention: bool
+    proposed_flag: str = Field(..., description="按规则评出的建议旗帜：red、black 或空")
+    adjusted: bool = Field(..., description="是否经乡镇手工调整（flag 与 proposed_flag 不同）")
+    adjusted_reason: str = Field(..., description="手工调整的原因")
 
 
 class FlagRoundOut(Schema):
@@ -92,8 +95,26 @@ class FlagRoundOut(Schema):
     status_name: str
 
 
+class FlagEventOut(Schema):
+    at: datetime.datetime
+    user: str = Field(..., description="操作人")
+    action: str = Field(..., description="propose 生成评选建议、adjust 手工调整、confirm 确认、publish 发布")
+    action_name: str
+    village: str | None = Field(None, description="所涉村（社区）代码（手工调整时）")
+    detail: str
+
+
 class FlagRoundDetailOut(FlagRoundOut):
+    red_count: int
+    black_count: int
     entries: list[FlagEntryOut]
+    events: list[FlagEventOut] = Field(..., description="评选记录（最近 100 条，按时间先后）")
+
+
+class FlagAdjustIn(Schema):
+    village: str = Field(..., max_length=15, description="村（社区）代码")
+    flag: Literal["red", "black", "none"] = Field(..., description="改为：red 红旗、black 黑旗、none 不授旗")
+    reason: str = Field(..., max_length=200, description="调整原因（必填）")
 
 
 class ProposeIn(Schema):
@@ -224,11 +245,22 @@ def _round_out(r) -> dict:
             "status": r.status, "status_name": r.get_status_display()}
 
 
+def _who(user) -> str:
+    if user is None:
+        return "系统"
+    return user.get_full_name() or user.username
+
+
 def _round_detail(r) -> dict:
     entries = r.entries.select_related("village")
-    return {**_round_out(r), "entries": [{"rank": x.rank, "code": x.village.code, "name": x.village.display_name, "score": x.score,
-                                          "flag": x.flag, "problems": x.problems, "observation_score": x.observation_score,
-                                          "rules_ratio": x.rules_ratio, "attention": x.attention} for x in entries]}
+    events = r.events.select_related("user", "village").order_by("-at", "-id")[:100]
+    return {**_round_out(r), "red_count": r.red_count, "black_count": r.black_count,
+            "entries": [{"rank": x.rank, "code": x.village.code, "name": x.village.display_name, "score": x.score,
+                         "flag": x.flag, "problems": x.problems, "observation_score": x.observation_score,
+                         "rules_ratio": x.rules_ratio, "attention": x.attention, "proposed_flag": x.proposed_flag,
+                         "adjusted": x.adjusted, "adjusted_reason": x.adjusted_reason} for x in entries],
+            "events": [{"at": e.at, "user": _who(e.user), "action": e.action, "action_name": e.get_action_display(),
+                        "village": e.village.code if e.village else None, "detail": e.detail} for e in reversed(list(events))]}
 
 
 def _round(user, pk) -> FlagRound:
@@ -315,3 +347,20 @@ def save_town_settings(request, town: str, body: ObsSettingsIn):
     except ObservationError as exc:
         return Status(400, {"detail": exc.message})
     return _settings_out(request.user, unit)
+
+
+@router.post("/observation/flags/{int:round_id}/adjust", response={200: FlagRoundDetailOut, 400: E, 403: E, 404: E},
+             summary="手工调整一个村的旗帜（确认前）",
+             description="在评选建议确认前，乡镇把一个村的旗帜改为红旗、黑旗或不授旗，须填原因；记入评选记录，规则的建议保留在 proposed_flag。")
+def adjust(request, round_id: int, body: FlagAdjustIn):
+    r = _round(request.user, round_id)
+    if not can_manage(request.user, r.town):
+        return Status(403, {"detail": f"您无权调整「{r.town.display_name}」的红黑旗。"})
+    entry = r.entries.filter(village__code=body.village).select_related("village").first()
+    if entry is None:
+        return Status(404, {"detail": "该村（社区）不在本次评选中。"})
+    try:
+        adjust_flag(request.user, r, entry.village, body.flag, body.reason)
+    except ObservationError as exc:
+        return Status(400, {"detail": exc.message})
+    return _round_detail(_round(request.user, round_id))

@@ -182,6 +182,11 @@ class FlagEntry(models.Model):
     observation_score = models.DecimalField("观摩得分", max_digits=7, decimal_places=2, null=True)
     rules_ratio = models.DecimalField("生态宜居星得分率", max_digits=5, decimal_places=2, null=True)
     attention = models.BooleanField("连续黑旗需关注", default=False)
+    # What the rules proposed; `flag` differs from it only after a hand edit by the town (with its reason).
+    proposed_flag = models.CharField("评选建议", max_length=6, choices=Flag.choices, blank=True)
+    adjusted_reason = models.CharField("调整原因", max_length=200, blank=True)
+    adjusted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="调整人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    adjusted_at = models.DateTimeField("调整时间", null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -189,3 +194,34 @@ class FlagEntry(models.Model):
         ordering = ["rank", "village__code"]
         constraints = [models.UniqueConstraint(fields=["round", "village"], name="flag_entry_unique")]
         indexes = [models.Index(fields=["village", "flag"], name="flag_entry_village_flag")]
+
+    @property
+    def adjusted(self) -> bool:
+        return self.flag != self.proposed_flag
+
+
+class FlagEvent(models.Model):
+    """One step of a flag round (proposed, a village's flag changed by hand with its reason, confirmed, published):
+    who, when, what. Kept when the town asks for a new proposal of the same period."""
+
+    class Action(models.TextChoices):
+        PROPOSE = "propose", "生成评选建议"
+        ADJUST = "adjust", "手工调整"
+        CONFIRM = "confirm", "确认"
+        PUBLISH = "publish", "发布"
+
+    scope_via = "round__town__"
+
+    round = models.ForeignKey(FlagRound, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    village = models.ForeignKey(OrgUnit, verbose_name="村（社区）", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    detail = models.CharField("说明", max_length=500, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "红黑旗评选记录"
+        verbose_name_plural = "红黑旗评选记录"
+        ordering = ["at", "id"]

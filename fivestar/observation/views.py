@@ -18,7 +18,7 @@ from .models import FlagEntry, FlagRound, ObservationEvent, ObservationScore, Ra
 from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
 from .services.events import compute_ranking, publish_ranking, save_scores
-from .services.flags import confirm_flags, propose_flags, publish_flags
+from .services.flags import adjust_flag, confirm_flags, propose_flags, publish_flags
 
 
 @login_required
@@ -113,21 +113,37 @@ def flags_propose(request):
         return redirect("observation:index")
 
 
+def _adjust(request, rnd):
+    village = rnd.entries.filter(village__code=request.POST.get("village", "")[:15]).select_related("village").first()
+    adjust_flag(request.user, rnd, village.village if village else None, request.POST.get("flag", ""), request.POST.get("reason", ""))
+    return "已调整，确认前仍可修改。"
+
+
+STEPS = {"confirm": (confirm_flags, "红黑旗已确认。"), "publish": (publish_flags, "红黑旗已发布。")}
+
+
 @login_required
 def flags(request, pk):
     rnd = get_object_or_404(FlagRound.objects.visible_to(request.user).select_related("town"), pk=pk)
     if request.method == "POST":
-        step = {"confirm": confirm_flags, "publish": publish_flags}.get(request.POST.get("step"))
+        step = request.POST.get("step")
         try:
-            if step is None:
+            if step == "adjust":
+                messages.success(request, _adjust(request, rnd))
+            elif step in STEPS:
+                STEPS[step][0](request.user, rnd)
+                messages.success(request, STEPS[step][1])
+            else:
                 raise ObservationError("未知的操作。")
-            step(request.user, rnd)
-            messages.success(request, "红黑旗已确认。" if request.POST.get("step") == "confirm" else "红黑旗已发布。")
         except ObservationError as e:
             messages.error(request, e.message)
         return redirect("observation:flags", pk=pk)
-    entries = rnd.entries.select_related("village").order_by(F("rank").asc(nulls_last=True), "village__code")
-    return render(request, "observation/flags.html", {"round": rnd, "entries": entries, "manage": can_manage(request.user, rnd.town)})
+    entries = list(rnd.entries.select_related("village", "adjusted_by").order_by(F("rank").asc(nulls_last=True), "village__code"))
+    events = list(rnd.events.select_related("user").order_by("-at", "-id")[:50])
+    return render(request, "observation/flags.html", {
+        "round": rnd, "entries": entries, "manage": can_manage(request.user, rnd.town), "events": events,
+        "counts": {"red": sum(e.flag == "red" for e in entries), "black": sum(e.flag == "black" for e in entries)},
+        "flag_choices": [("red", "红旗"), ("black", "黑旗"), ("none", "不授旗")]})
 
 
 @login_required

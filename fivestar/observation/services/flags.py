@@ -4,18 +4,19 @@ Publishing marks a village black-flagged in two consecutive published rounds for
 import datetime
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.utils import timezone
 
 from fivestar.core import board_marks
 from fivestar.core.roles import Role
+from fivestar.core.text import clean_text
 from fivestar.inbox.services import notify
 from fivestar.orgs.models import Level, OrgUnit
 from fivestar.people.models import RoleAssignment
 from fivestar.rating.models import Assessment
 from fivestar.supervision.models import Problem
 
-from ..models import FlagEntry, FlagPeriod, FlagRound, ObservationEvent, RankingEntry
+from ..models import FlagEntry, FlagEvent, FlagPeriod, FlagRound, ObservationEvent, RankingEntry
 from .access import can_manage
 from .errors import ObservationError
 from .flag_rules import composite, inspection_score, select_flags, with_town_averages
@@ -76,17 +77,67 @@ def propose_flags(user, town, day: datetime.date, *, weights=None, red_count=Non
         r["score"] = composite(scored, weights, available)
     ranked = select_flags(inputs, red, black)
     with transaction.atomic():
-        existing = FlagRound.objects.select_for_update().filter(town=town, period_start=start).first()
-        if existing is not None and existing.status != FlagRound.Status.PROPOSED:
-            raise ObservationError(f"{existing.period_label}的红黑旗已{existing.get_status_display()}，不能重新评选。")
-        if existing is not None:
-            existing.delete()
-        rnd = FlagRound.objects.create(town=town, period=row.flag_period, period_start=start, period_end=end, weights=weights,
-                                       red_count=red, black_count=black, proposed_by=user)
+        rnd = FlagRound.objects.select_for_update().filter(town=town, period_start=start).first()
+        if rnd is not None and rnd.status != FlagRound.Status.PROPOSED:
+            raise ObservationError(f"{rnd.period_label}的红黑旗已{rnd.get_status_display()}，不能重新评选。")
+        # A new proposal of the same period replaces the entries (and any hand edits) but keeps the round and its
+        # events, so who proposed and changed what stays on record.
+        redone = rnd is not None
+        if rnd is None:
+            rnd = FlagRound(town=town, period_start=start)
+        else:
+            rnd.entries.all().delete()
+        rnd.period, rnd.period_end, rnd.weights, rnd.red_count, rnd.black_count = row.flag_period, end, weights, red, black
+        rnd.proposed_by, rnd.proposed_at = user, timezone.now()
+        rnd._history_user = user
+        rnd.save()
         FlagEntry.objects.bulk_create([
-            FlagEntry(round=rnd, village_id=r["village_id"], score=r["score"], rank=r["rank"], flag=r["flag"], problems=r["problems"],
-                      observation_score=r["observation"], rules_ratio=r["rules"]) for r in ranked])
+            FlagEntry(round=rnd, village_id=r["village_id"], score=r["score"], rank=r["rank"], flag=r["flag"], proposed_flag=r["flag"],
+                      problems=r["problems"], observation_score=r["observation"], rules_ratio=r["rules"]) for r in ranked])
+        reds, blacks = sum(r["flag"] == "red" for r in ranked), sum(r["flag"] == "black" for r in ranked)
+        log(rnd, user, FlagEvent.Action.PROPOSE, f"{'重新' if redone else ''}生成评选建议：红旗 {reds} 个、黑旗 {blacks} 个"
+            + ("（此前的手工调整已清除）" if redone else ""))
     return rnd
+
+
+def log(rnd, user, action, detail="", village=None) -> None:
+    FlagEvent.objects.create(round=rnd, user=user if getattr(user, "pk", None) else None, action=action, village=village,
+                             detail=detail[:500])
+
+
+FLAG_NAMES = {"red": "红旗", "black": "黑旗", "": "不授旗"}
+
+
+def adjust_flag(user, rnd, village, flag: str, reason: str) -> FlagEntry:
+    """The town changes one village's proposed flag by hand before confirming, with its reason (recorded as an event;
+    the rules' proposal is kept beside it). Setting it back to the proposal is an adjustment too, with its reason."""
+    if not can_manage(user, rnd.town):
+        raise ObservationError(f"您无权调整「{rnd.town.display_name}」的红黑旗。")
+    flag = "" if flag in (None, "none") else flag
+    if flag not in FLAG_NAMES:
+        raise ObservationError("旗帜只能是红旗、黑旗或不授旗。")
+    reason = clean_text(str(reason or ""), multiline=False).strip()
+    if len(reason) < 2:
+        raise ObservationError("请填写调整原因（至少 2 个字）。")
+    if len(reason) > 200:
+        raise ObservationError("调整原因不能超过 200 字。")
+    with transaction.atomic():
+        current = FlagRound.objects.select_for_update().select_related("town").get(pk=rnd.pk)
+        if current.status != FlagRound.Status.PROPOSED:
+            raise ObservationError(f"{current.period_label}的红黑旗已{current.get_status_display()}，不能再调整。")
+        entry = (FlagEntry.objects.select_for_update(of=("self",)).select_related("village")
+                 .filter(round=current, village=village).first() if village is not None else None)
+        if entry is None:
+            raise ObservationError("该村（社区）不在本次评选中。")
+        if entry.flag == flag:
+            raise ObservationError(f"「{entry.village.display_name}」已是{FLAG_NAMES[flag]}，无需调整。")
+        old = entry.flag
+        entry.flag, entry.adjusted_by, entry.adjusted_at = flag, user, timezone.now()
+        entry.adjusted_reason = reason if flag != entry.proposed_flag else ""
+        entry.save(update_fields=["flag", "adjusted_reason", "adjusted_by", "adjusted_at"])
+        log(current, user, FlagEvent.Action.ADJUST, f"「{entry.village.display_name}」由{FLAG_NAMES[old]}改为{FLAG_NAMES[flag]}"
+            f"（评选建议：{FLAG_NAMES[entry.proposed_flag]}）；原因：{reason}", village=entry.village)
+    return entry
 
 
 def _step(user, rnd, expected, new, verb):
@@ -103,7 +154,10 @@ def confirm_flags(user, rnd) -> FlagRound:
     with transaction.atomic():
         rnd = _step(user, rnd, FlagRound.Status.PROPOSED, FlagRound.Status.CONFIRMED, "确认")
         rnd.confirmed_by, rnd.confirmed_at = user, timezone.now()
+        rnd._history_user = user
         rnd.save()
+        adjusted = rnd.entries.exclude(flag=F("proposed_flag")).count()
+        log(rnd, user, FlagEvent.Action.CONFIRM, "确认评选结果" + (f"（含手工调整 {adjusted} 个村）" if adjusted else ""))
     return rnd
 
 
@@ -111,7 +165,9 @@ def publish_flags(user, rnd) -> FlagRound:
     with transaction.atomic():
         rnd = _step(user, rnd, FlagRound.Status.CONFIRMED, FlagRound.Status.PUBLISHED, "发布")
         rnd.published_by, rnd.published_at = user, timezone.now()
+        rnd._history_user = user
         rnd.save()
+        log(rnd, user, FlagEvent.Action.PUBLISH, "发布红黑旗")
         previous = (FlagRound.objects.filter(town=rnd.town, status=FlagRound.Status.PUBLISHED, period_start__lt=rnd.period_start)
                     .order_by("-period_start").first())
         before = set(previous.entries.filter(flag="black").values_list("village_id", flat=True)) if previous else set()
