@@ -47,5 +47,10 @@ class Funding(models.Model):
         verbose_name_plural = "项目资金"
         ordering = ["-date", "-id"]
 
+    @property
+    def org_unit_id(self):
+        """The project's village, so 操作记录 scopes its history events like the project's."""
+        return self.project.org_unit_id
+
     def org_path_for_audit(self) -> str:
         return self.project.org_unit.path

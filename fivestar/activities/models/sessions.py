@@ -94,5 +94,10 @@ class Attendance(models.Model):
         verbose_name_plural = "活动签到"
         constraints = [models.UniqueConstraint(fields=["session", "person"], name="attendance_unique_person")]
 
+    @property
+    def org_unit_id(self):
+        """The village the attendance belongs to, so 操作记录 scopes its history events like the session's."""
+        return self.session.org_unit_id
+
     def org_path_for_audit(self) -> str:
         return self.session.org_unit.path

@@ -124,3 +124,17 @@ def test_many_branches_are_read_in_chunks(act, monkeypatch, django_assert_num_qu
     assert got == {w.village.pk: {"labour_sessions_year": 1.0, "party_day_sessions_year": 0.0}}
     with django_assert_num_queries(0):
         assert indicators.values([], 2026) == {}
+
+
+def test_writes_are_attributed_in_the_scoped_history(act):
+    from fivestar.core.models import AuditEvent
+
+    w = act.world
+    s = sessions.create_session(act.cadre, w.village, kind=act.kind("night_school").pk, date=D(2026, 3, 5), title="夜校")
+    sessions.set_attendance(act.cadre, s, [act.members[0].pk])
+    project = records.add_project(act.cadre, w.village, name="户厕改造", year=2026)
+    records.add_funding(act.cadre, project, source="village", value="100", date=D(2026, 5, 1))
+    events = AuditEvent.objects.filter(model__startswith="activities.")
+    assert set(events.values_list("model", flat=True)) == {"activities.activitysession", "activities.attendance", "activities.campaignproject", "activities.funding"}
+    assert set(events.values_list("org_unit_id", flat=True)) == {w.village.pk}
+    assert set(events.values_list("user_id", flat=True)) == {act.cadre.pk}
