@@ -31,6 +31,7 @@ urlpatterns = [
     path("activities/", include("fivestar.activities.urls")),
     path("boards/", include("fivestar.boards.urls")),
     path("projects/", include("fivestar.projects.urls")),
+    path("reviews/", include("fivestar.reviews.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

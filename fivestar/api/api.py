@@ -97,6 +97,7 @@ from fivestar.activities.api import router as activities_router  # noqa: E402
 from fivestar.boards.api import router as boards_router  # noqa: E402
 from fivestar.boards.screens.api import router as board_screens_router  # noqa: E402
 from fivestar.projects.api import router as projects_router  # noqa: E402
+from fivestar.reviews.api import router as reviews_router  # noqa: E402
 
 api.add_router("/", account_router)
 api.add_router("/", orgs_router)
@@ -118,3 +119,4 @@ api.add_router("/", activities_router)
 api.add_router("/", boards_router)
 api.add_router("/", board_screens_router)
 api.add_router("/", projects_router)
+api.add_router("/", reviews_router)

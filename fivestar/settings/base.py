@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "fivestar.projects",
     "fivestar.boards",
     "fivestar.boards.screens",
+    "fivestar.reviews",
     "fivestar.api",
     "fivestar.demo",
 ]
