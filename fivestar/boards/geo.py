@@ -185,7 +185,7 @@ def map_doc(unit_name: str, children: list[dict], *, width: int = 900, height: i
     if tiles:
         notes.append(TILE_NOTE)
     return {
-        "title": f"{unit_name}四星/五星支部占比（示意图）",
+        "title": f"{unit_name}四星/五星支部占比",  # pages add the 示意图 badge, files the suffix
         "shapes": shapes, "context": context, "tiles": tiles, "tile_columns": columns,
         "viewbox": f"0 0 {width} {height}", "width": width, "height": height,
         "legend": legend(), "notes": notes, "schematic_only": not shapes,

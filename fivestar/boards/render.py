@@ -64,10 +64,15 @@ def font(size: int, bold: bool = False):
     return ImageFont.truetype(path, size, index=index)
 
 
+# Marks the CJK font has no glyph for, drawn with a look-alike it has (Pillow has no font fallback).
+GLYPHS = str.maketrans({"✕": "×"})
+
+
 def _cell(value) -> dict:
     if isinstance(value, dict):
         colour = value.get("colour")
-        return {"text": str(value.get("text", "")), "colour": colour, "mark": value.get("mark", ""), "ink": _ink_on(colour)}
+        return {"text": str(value.get("text", "")), "colour": colour, "mark": str(value.get("mark", "")).translate(GLYPHS),
+                "ink": _ink_on(colour)}
     return {"text": "" if value is None else str(value), "colour": None, "mark": "", "ink": INK}
 
 
@@ -144,7 +149,7 @@ def board_png(doc: dict) -> bytes:
         x = MARGIN
         for item in legend:
             draw.rectangle((x, y + 6, x + 26, y + 32), fill=item["colour"], outline=RULE)
-            mark = item.get("mark", "")
+            mark = str(item.get("mark", "")).translate(GLYPHS)
             if mark:
                 draw.text((x + 13, y + 19), mark, font=font(18), fill=_ink_on(item["colour"]), anchor="mm")
             label = item["label"]
@@ -184,7 +189,7 @@ def board_png(doc: dict) -> bytes:
             y += ROW_H
         y += 20
     for note in doc.get("notes", []):
-        draw.text((MARGIN, y), note, font=font(18), fill=MUTED)
+        draw.text((MARGIN, y), note.translate(GLYPHS), font=font(18), fill=MUTED)
         y += 30
     out = io.BytesIO()
     image.save(out, format="PNG", optimize=True)
@@ -192,7 +197,7 @@ def board_png(doc: dict) -> bytes:
 
 
 def _draw_map(draw, doc_map: dict, y: int) -> int:
-    draw.text((MARGIN, y + 8), doc_map.get("title", ""), font=font(26, bold=True), fill=INK)
+    draw.text((MARGIN, y + 8), doc_map.get("title", "") + "（示意图）", font=font(26, bold=True), fill=INK)
     y += 60
     ox = MARGIN
     for shape in doc_map.get("context", []):

@@ -87,13 +87,18 @@ def _category(label) -> str:
     return str(dict(Category.choices).get(label, label))
 
 
+# In the picture and the PDF a cell is narrow: a short word beside the mark (the legend gives the full label).
+SHORT_LABELS = {states.HELD: "已获得", states.ON_TRACK: "正常", states.AT_RISK: "风险", states.WITHDRAWN: "摘星",
+                states.NOT_TARGETED: ""}
+
+
 def state_cell(cell: dict | None) -> dict:
-    """A matrix cell for the PNG/PDF: colour, mark (readable without colour) and the state's label."""
+    """A matrix cell for the PNG/PDF: colour, mark (readable without colour) and a short word for the state."""
     state = (cell or {}).get("state") or states.NOT_TARGETED
     mark = states.MARKS.get(state, "")
     if (cell or {}).get("flagged"):
         mark += states.FLAGGED_MARK
-    return {"text": states.LABELS.get(state, state), "colour": states.COLOURS.get(state), "mark": mark}
+    return {"text": SHORT_LABELS.get(state, states.LABELS.get(state, state)), "colour": states.COLOURS.get(state), "mark": mark}
 
 
 def state_text(cell: dict | None) -> str:

