@@ -126,3 +126,16 @@ def test_api(proj, api_token, client):
     assert call(proj.town_admin, "get", "/api/v1/projects/?min=abc&sort=zz&limit=5").status_code == 200
     paths = call(proj.town_admin, "get", "/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/projects/" in paths and "/api/v1/projects/{project_id}/returns" in paths
+
+
+def test_income_pages_show_the_project_source(proj, login):
+    from fivestar.projects.services.agreements import record_returns
+
+    w = proj.world
+    p = proj.agreed()
+    record_returns(proj.town_admin, p, 2025, {w.sibling.code: "20000"})
+    c = login(proj.investor)
+    body = c.get(f"/indicators/{w.sibling.code}/").content.decode()
+    assert "含项目分红收益" in body
+    r = c.get(f"/indicators/{w.sibling.code}/record/?year=2025")
+    assert r.status_code == 200 and "另含项目分红收益" in r.content.decode()
