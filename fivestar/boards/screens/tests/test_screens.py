@@ -162,3 +162,34 @@ def test_openapi_documents_the_screen_endpoints(client):
               "/api/v1/boards/exports", "/api/v1/boards/exports/{export_id}", "/api/v1/boards/exports/{export_id}/resume",
               "/api/v1/boards/exports/{export_id}/download"):
         assert p in paths
+
+
+def test_outputs_partial_links_work_for_a_town_and_a_county(screens, client):
+    import re
+
+    from django.template.loader import render_to_string
+
+    s = screens.standard()
+    w = s.world
+    c = login(client, s.plan.county_admin)
+    town_html = render_to_string("boards/_outputs.html", {"unit": w.town, "year": YEAR, "query": "star=cyxw"})
+    county_html = render_to_string("boards/_outputs.html", {"unit": w.county, "year": YEAR})
+    assert "board-map-link" not in town_html and "board-map-link" in county_html
+    assert "board-export-villages" in county_html
+    for html in (town_html, county_html):
+        for href in re.findall(r'href="([^"]+)"', html):
+            assert c.get(href.replace("&amp;", "&")).status_code == 200, href
+
+
+def test_town_export_has_constant_queries(screens, client):
+    s = screens.standard()
+    w = s.world
+    c = login(client, s.plan.town_admin)
+    url = f"/boards/export/{w.town.pk}/xlsx/"
+    _count(c, url)
+    before = _count(c, url)
+    for i in range(5):
+        v = s.village(w.town, f"41092810331{i}", f"又村{i}")
+        s.hold(v, "zbgy")
+    s.rebuild()
+    assert _count(c, url) == before
