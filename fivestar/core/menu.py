@@ -106,6 +106,8 @@ def entries(user) -> list[Entry]:
             out.append(Entry("projects", "项目推介", reverse("projects:catalogue"), ("/projects/",)))
         if can(user, Action.MANAGE_PLANNING, wide=True):
             out.append(Entry("meetings", "会议调度", reverse("meetings:index"), ("/meetings/",)))
+        if wide:
+            out.append(Entry("reviews", "述职考核", reverse("reviews:index"), ("/reviews/",)))
         if can(user, Action.IMPORT_PEOPLE) or can(user, Action.IMPORT_DIVISIONS):
             out.append(Entry("imports", "数据导入", reverse("imports:index"), ("/imports/",)))
     out.append(Entry("history", "操作记录", reverse("core:history"), ("/history/",)))

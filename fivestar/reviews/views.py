@@ -106,8 +106,9 @@ def town_settings(request, code):
             raise PermissionDenied(f"您无权修改「{unit.display_name}」的述职考核设置。")
         form = request.POST
         try:
-            save_settings(request.user, unit, {k: form.get(f"w_{k}", "") for k in scoring.ITEMS},
-                          {k: form.get(f"t_{k}", "") for k in scoring.DEFAULT_THRESHOLDS})
+            # A field left empty takes the default value.
+            save_settings(request.user, unit, {k: form[f"w_{k}"] for k in scoring.ITEMS if form.get(f"w_{k}", "").strip()},
+                          {k: form[f"t_{k}"] for k in scoring.DEFAULT_THRESHOLDS if form.get(f"t_{k}", "").strip()})
             messages.success(request, "设置已保存，重新生成述职考核材料后生效。")
             return redirect("reviews:settings", code=unit.code)
         except (ReviewError, scoring.ScoringError) as e:
