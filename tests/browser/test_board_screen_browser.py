@@ -70,6 +70,7 @@ def keep(name: str, data: bytes) -> None:
 
 
 def fits(page) -> bool:
+    page.evaluate("() => document.fonts.ready.then(() => true)")  # measure with the fonts the wall will use
     return page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight]") == [1920, 1080]
 
 
