@@ -176,6 +176,24 @@ def get_project(request, project_id: int):
     return _project_out(selectors.with_reasons([selectors.project(request.user, project_id)])[0])
 
 
+class ProjectUpdateIn(Schema):
+    name: str = Field(..., max_length=60)
+    industry: str = Field(..., max_length=30)
+    investment: Decimal
+    expected_return: Decimal = Decimal("0")
+    description: str = Field("", max_length=2000)
+
+
+@router.put("/projects/{int:project_id}", response={200: ProjectOut, 400: E, 403: E, 404: E}, summary="修改项目信息（发布村或乡镇）")
+def update_project(request, project_id: int, payload: ProjectUpdateIn):
+    p = selectors.project(request.user, project_id)
+    try:
+        project_services.update(request.user, p, **payload.dict())
+    except ProjectError as e:
+        return _err(e)
+    return _project_out(selectors.with_reasons([selectors.project(request.user, project_id)])[0])
+
+
 @router.get("/projects/{int:project_id}/interests", response={200: list[InterestOut], 404: E}, summary="投资意向（按激励政策排序，含依据）")
 def list_interests(request, project_id: int):
     p = selectors.project(request.user, project_id)

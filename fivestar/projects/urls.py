@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.publish, name="publish"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/files/<int:file_id>/", views.project_file, name="file"),
+    path("<int:pk>/files/", views.add_files, name="add_files"),
     path("<int:pk>/interest/", views.interest, name="interest"),
     path("<int:pk>/agreement/", views.agreement, name="agreement"),
     path("<int:pk>/stage/", views.stage, name="stage"),

@@ -103,6 +103,21 @@ def project_file(request, pk, file_id):
 
 
 @login_required
+@require_POST
+def add_files(request, pk):
+    p = selectors.project(request.user, pk)
+    if not can_edit_project(request.user, p):
+        raise PermissionDenied("您无权为该项目上传材料。")
+    try:
+        added = project_services.add_files(request.user, p, request.FILES.getlist("files"))
+    except ProjectError as e:
+        messages.error(request, e.message)
+    else:
+        messages.success(request, f"已上传 {len(added)} 个照片或文件。") if added else messages.error(request, "请选择要上传的照片或文件。")
+    return redirect("projects:detail", p.pk)
+
+
+@login_required
 def interest(request, pk):
     p = selectors.project(request.user, pk)
     villages = list(investing_villages(request.user, p)[:200])

@@ -63,3 +63,23 @@ def test_api_catalogue_queries_constant(proj, client, api_token):
     for i in range(6):
         proj.publish(name=f"项目{i}")
     assert count() == few
+
+
+def test_add_files_page_and_update_api(proj, login, client, api_token):
+    p = proj.publish()
+    c = login(proj.investor)
+    photo = SimpleUploadedFile("a.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    assert c.post(f"/projects/{p.pk}/files/", {"files": photo}).status_code == 403
+    c = login(proj.cadre)
+    photo = SimpleUploadedFile("a.jpg", _jpeg_with_gps(), content_type="image/jpeg")
+    assert c.post(f"/projects/{p.pk}/files/", {"files": photo}).status_code == 302
+    f = ProjectFile.objects.get(project=p)
+    assert login(proj.investor).get(f"/projects/{p.pk}/files/{f.pk}/").status_code == 200  # the town's villages see it
+    assert login(proj.outsider).get(f"/projects/{p.pk}/files/{f.pk}/").status_code == 404
+    h = {"HTTP_AUTHORIZATION": f"Bearer {api_token(proj.investor)}"}
+    data = {"name": "改名", "industry": "食用菌", "investment": "900000"}
+    assert client.put(f"/api/v1/projects/{p.pk}", data, content_type="application/json", **h).status_code == 403
+    h = {"HTTP_AUTHORIZATION": f"Bearer {api_token(proj.cadre)}"}
+    r = client.put(f"/api/v1/projects/{p.pk}", data, content_type="application/json", **h)
+    assert r.status_code == 200 and r.json()["name"] == "改名"
+    assert client.put(f"/api/v1/projects/{p.pk}", {**data, "investment": "-1"}, content_type="application/json", **h).status_code == 400
