@@ -1,8 +1,6 @@
 """Pages under /projects/: the catalogue (filters, incentive order, pagination), a project's page (files, support list
 with each village's incentive reason, agreements, returns, history), and the forms that change them."""
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,7 +21,7 @@ from .services import agreements as agreement_services
 from .services import incentives
 from .services import projects as project_services
 from .services.access import can_edit_project, can_manage, can_set_policy, investing_villages
-from .services.errors import ProjectDenied, ProjectError
+from .services.errors import ProjectError
 
 
 def _publish_villages(user):
@@ -240,5 +238,3 @@ def policy(request, code):
     rows = [{"star": s, **(rules.get(s) or {})} for s in incentives.STARS]
     return render(request, "projects/policy.html", {"page_title": "激励政策", "unit": unit, "rows": rows, "label": label, "editable": editable})
 
-
-__all__ = ["catalogue", "publish", "detail", "interest", "agreement", "stage", "returns", "policy", "project_file", "ProjectDenied", "datetime"]
