@@ -27,7 +27,7 @@ from django.utils import timezone
 from fivestar.core import jobs, xlsx
 from fivestar.core.models import AuditEvent
 from fivestar.core.scoping import covers
-from fivestar.orgs.models import Level, OrgUnit
+from fivestar.orgs.models import Level
 
 from . import exports
 from .models import BoardExport
@@ -225,7 +225,7 @@ def _villages(export) -> dict:
     for row in (["单位", export.unit.display_name], ["年度", export.year], ["村（社区）数", rows],
                 ["导出时间", f"{timezone.localtime():%Y-%m-%d %H:%M}"]):
         xlsx.append_row(info, row)
-    wb.save(tmp)
+    wb.save(tmp)  # a write-only sheet: every row went through xlsx.append_row, formula-like text already made text
     os.replace(tmp, final)
     shutil.rmtree(parts, ignore_errors=True)
     for leftover in folder.glob("*.tmp"):  # half a workbook of a killed run

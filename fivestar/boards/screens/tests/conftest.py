@@ -4,8 +4,8 @@ with real targets, holdings, problems and kept board figures rebuilt the way the
 import pytest
 from django.utils import timezone
 
-from fivestar.planning.tests.conftest import Plan, days, plan  # noqa: F401
-from fivestar.rating.tests.conftest import frameworks, published_framework  # noqa: F401
+from fivestar.planning.tests.conftest import days, plan  # noqa: F401
+from fivestar.rating.tests.conftest import frameworks  # noqa: F401
 
 YEAR = timezone.localdate().year
 
