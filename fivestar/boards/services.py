@@ -9,6 +9,9 @@ version is still the one it read — a town marked again meanwhile stays dirty f
 month's flags move with the calendar, not with a change).
 """
 
+import contextlib
+import threading
+
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -54,7 +57,23 @@ def mark_dirty(town_id) -> None:
     mark_handler(town_ids=[town_id])
 
 
+_paused = threading.local()
+
+
+@contextlib.contextmanager
+def refresh_paused():
+    """Marks are still written but no refresh is queued (a bulk load such as the demo rebuilds at its end instead)."""
+    before = getattr(_paused, "on", False)
+    _paused.on = True
+    try:
+        yield
+    finally:
+        _paused.on = before
+
+
 def _enqueue_on_commit() -> None:
+    if getattr(_paused, "on", False):
+        return
     # One callback per transaction, however many changes it marks.
     if not any(getattr(callback, "__func__", callback) is _enqueue for _, callback, *_ in connection.run_on_commit):
         transaction.on_commit(_enqueue)

@@ -143,3 +143,14 @@ def test_flags_month_and_past_years():
     today = datetime.date(2026, 5, 3)
     assert figures.flags_month(2026, today) == "2026-05"
     assert figures.flags_month(2025, today) == "2025-12"
+
+
+def test_a_bulk_load_pauses_the_refresh_but_keeps_the_marks(board, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from fivestar.boards.services import refresh_paused
+
+    with refresh_paused(), django_capture_on_commit_callbacks(execute=False) as callbacks:
+        with transaction.atomic():
+            mark_dirty(board.world.town.pk)
+    assert not callbacks and BoardDirty.objects.filter(town=board.world.town).exists()
