@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from fivestar.demo.qingzu import COUNTY_CODE, DEMO_PASSWORD, QingzuDemo
 
-STEPS = 13
+STEPS = 14
 DIVISIONS = Path(__file__).resolve().parents[2] / "data" / "divisions"
 
 
@@ -113,6 +113,12 @@ class Command(BaseCommand):
         projects = ProjectsDemo(today=today)
         if projects.load():
             self.stdout.write("庆祖镇项目推介：" + projects.summary() + "。")
+        self.step(14, "根据庆祖镇今年的记录生成村党支部书记和包村包片干部的述职考核材料")
+        from fivestar.demo.reviews import ReviewsDemo
+
+        reviews = ReviewsDemo(today=today)
+        if reviews.load():
+            self.stdout.write("庆祖镇述职考核：" + reviews.summary() + "。")
         ready = "，户部寨镇的当前周期今天可认定" if rating.ready else ""
         self.stdout.write(self.style.SUCCESS(f"演示数据已就绪：濮阳县全部乡镇和村（社区），庆祖镇完整数据{ready}。"))
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
