@@ -54,3 +54,17 @@ def test_meetings_decisions_and_briefing_over_the_api(plan, series, django_captu
     assert listed["count"] == 2 and listed["items"][0]["id"] == nxt.pk
     assert Caller(plan.other_town_admin).get("/meetings").json()["count"] == 0
     chinese_error(town.post("/meetings", {"unit": w.town.code, "title": "无日期"}), 400)
+
+
+def test_invisible_characters_are_cleaned_from_a_decision(plan, series):
+    """The API's shared parser cleans this app's bodies too: the decision and the ledger task it becomes are plain."""
+    from fivestar.meetings.models import Decision
+
+    town = Caller(plan.town_admin)
+    meeting = town.post("/meetings", {"series_id": series.pk, "date": today().isoformat()}).json()
+    r = town.post(f"/meetings/{meeting['id']}/decisions", {
+        "text": "补齐\u200b产业\x00台账\u202e", "owner_id": plan.liaison.pk, "village": plan.world.village.code,
+        "star_code": "cyxw", "deadline": (today() + datetime.timedelta(days=5)).isoformat()})
+    assert r.status_code == 201, r.content
+    decision = Decision.objects.get()
+    assert decision.text == "补齐产业台账" and LedgerTask.objects.get(pk=decision.task_id).title == "补齐产业台账"

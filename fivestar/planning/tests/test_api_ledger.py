@@ -179,3 +179,15 @@ def test_junk_never_500(plan, tasks):
     assert caller.post(f"/planning/tasks/{tasks['village'].pk}/status",
                        {"status": "done", "completed_on": "2999-01-01"}).status_code == 400
     assert caller.post(f"/planning/tasks/{tasks['village'].pk}/status", {"status": "done", "version": 10**30}).status_code == 422
+
+
+def test_invisible_characters_are_cleaned_from_api_text(plan):
+    """The API's shared parser cleans this app's bodies too: a NUL (refused by PostgreSQL), a right-to-left
+    override and a zero-width space never reach a task."""
+    w, year = plan.world, timezone.localdate().year
+    response = Caller(plan.town_admin).post("/planning/tasks", {
+        "village": w.village.code, "year": year, "star_code": "cyxw", "title": "建设\u200b光伏\x00电站\u202e",
+        "deadline": (timezone.localdate() + days(20)).isoformat(), "description": "\u2066说明\u2069"})
+    assert response.status_code == 201, response.content
+    task = LedgerTask.objects.get()
+    assert (task.title, task.description) == ("建设光伏电站", "说明")

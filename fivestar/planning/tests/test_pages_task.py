@@ -169,3 +169,12 @@ def test_task_evidence_photos_are_stored_without_location(plan, world, login):
         "files": [SimpleUploadedFile("村史馆.jpg", photo_with_gps(), content_type="image/jpeg")]})
     assert response.status_code == 302, response.content.decode()[:500]
     assert_stored_without_location(task.evidence.get())
+
+
+def test_invisible_characters_are_cleaned_from_the_task_form(plan, world, login):
+    deadline = (timezone.localdate() + datetime.timedelta(days=15)).isoformat()
+    response = login(plan.town_admin).post("/planning/tasks/new/", {
+        "unit": world.village.code, "year": YEAR, "village": world.village.pk, "star_code": "stjy",
+        "title": "改造\u200b村内\x00道路\u202e", "deadline": deadline}, follow=True)
+    assert "已新增台账任务「改造村内道路」。" in response.content.decode()
+    assert LedgerTask.objects.filter(title="改造村内道路").exists()

@@ -290,3 +290,16 @@ def test_a_field_photo_is_stored_without_its_location(sup):
     shot = photo(client, "inspection", body["client_uid"], photo_with_gps())
     assert shot.status_code == 201, shot.content
     assert_stored_without_location(Evidence.objects.get(pk=shot.json()["evidence"]))
+
+
+def test_invisible_characters_are_cleaned_from_field_records(sup):
+    """The field page's JSON goes through the API's shared parser: a NUL, a right-to-left override or a zero-width
+    space in a description never reaches the problem (two identical-looking problems must not differ)."""
+    client = session(sup.supervisor)
+    body = inspection_body(sup, notes="查看\u200b了\x00村容\u202e")
+    assert post(client, "inspections", body).status_code == 201
+    made = post(client, "problems", {"client_uid": str(uuid.uuid4()), "inspection_uid": body["client_uid"],
+                                     "village": sup.world.village.pk, "description": "垃圾\u2066未\u200b清运\x00",
+                                     "severity": "general"})
+    assert made.status_code == 201, made.content
+    assert Inspection.objects.get().notes == "查看了村容" and Problem.objects.get().description == "垃圾未清运"

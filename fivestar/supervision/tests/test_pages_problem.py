@@ -160,3 +160,10 @@ def test_rectification_and_review_photos_are_stored_without_location(sup, world,
         "comment": "东头还有", "version": p.version, "files": [SimpleUploadedFile("复查.png", photo_with_gps("PNG"))]})
     assert response.status_code == 302
     assert_stored_without_location(Rectification.objects.get(problem=p).review_photos.get())
+
+
+def test_invisible_characters_are_cleaned_from_the_rectification_form(sup, world, login):
+    p = sup.problem()
+    response = login(sup.secretary_user).post(url(p, "rectify"), {"measures": "已\u200b清运\x00垃圾\u202e", "version": p.version})
+    assert response.status_code == 302
+    assert Rectification.objects.get(problem=p).measures == "已清运垃圾"
