@@ -1,5 +1,6 @@
 """The observation demo over 庆祖镇 (divisions and people loaded as load_demo does): one quarterly observation of this
-year with five observers who scored every visited village and a published ranking (extremes dropped), and the
+year with five observers who scored every visited village and a published ranking (extremes dropped), linked to the
+town's held 季观摩会 of that day, and the
 published red/black flags of every past month of the year; loading again adds nothing."""
 
 import pytest
@@ -36,5 +37,8 @@ def test_demo_observation():
     # From the observation's month on its scores tell villages apart: the best observed village holds a red flag.
     for r in rounds.filter(period_end__gte=event.date):
         assert r.entries.get(village=ranking[0].village).flag == "red"
+    # The visit is the town's 季观摩会 of that day, held and linked to the event.
+    assert event.meeting is not None and event.meeting.kind == "observation" and event.meeting.date == event.date
+    assert event.meeting.status == "held" and ranking[0].village.display_name in event.meeting.minutes
     assert "季度现场观摩" in demo.summary()
     assert ObservationDemo().load() == 0

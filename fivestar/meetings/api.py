@@ -177,7 +177,9 @@ def _detail(m) -> dict:
             "attendance": [{"person_id": a.person_id, "name": a.person.name, "state": a.state} for a in m.attendance.select_related("person")],
             "decisions": [_decision_out(d) for d in decisions],
             "open_decisions_before": [_decision_out(d) for d in previous_decisions(m)[:200]],
-            "briefing": _briefing_out(Briefing.objects.filter(meeting=m).first())}
+            "briefing": _briefing_out(Briefing.objects.filter(meeting=m).first()),
+            "observation_events": [{"id": e.pk, "title": e.title, "date": e.date, "status": e.status, "status_name": e.get_status_display()}
+                                   for e in m.observation_events.order_by("date", "id")[:20]]}
 
 
 @router.get("/meetings/{int:meeting_id}", response={200: MeetingDetailOut, 404: E}, summary="会议详情")

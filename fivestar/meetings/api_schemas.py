@@ -111,6 +111,14 @@ class BriefingOut(Schema):
     view: str | None = Field(None, description="手机查看地址（已生成时）")
 
 
+class MeetingObservationOut(Schema):
+    id: int = Field(..., description="观摩活动编号（/api/v1/observation/events/{id}）")
+    title: str
+    date: datetime.date
+    status: str = Field(..., description="scoring 评分中、published 已发布")
+    status_name: str
+
+
 class MeetingDetailOut(MeetingOut):
     agenda: str
     minutes: str
@@ -119,6 +127,7 @@ class MeetingDetailOut(MeetingOut):
     decisions: list[DecisionOut]
     open_decisions_before: list[DecisionOut] = Field(..., description="本系列此前会议未完成的议定事项")
     briefing: BriefingOut | None
+    observation_events: list[MeetingObservationOut] = Field(..., description="关联本次会议的季度观摩活动")
 
 
 class MeetingIn(Schema):

@@ -140,6 +140,7 @@ def meeting(request, pk):
         "states": Attendance.State.choices, "decisions": decisions, "carried": carried, "people": people,
         "villages": villages, "stars": stars, **briefing_context(briefing),
         "events": list(m.events.select_related("user").order_by("-at", "-id")[:30]), "error": request.GET.get("error", "")[:200],
+        "observations": list(m.observation_events.order_by("date", "id")[:20]), "is_observation": m.kind == MeetingKind.OBSERVATION,
         "default_deadline": m.date + datetime.timedelta(days=14)})
 
 

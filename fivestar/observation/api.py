@@ -4,7 +4,7 @@
 
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
@@ -17,7 +17,8 @@ from .exports import ranking_response
 from .models import FlagRound, ObservationEvent
 from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
-from .services.events import compute_ranking, publish_ranking, save_scores
+from .services.events import (compute_ranking, create_event, eligible_observers, link_meeting, observation_meetings,
+                              publish_ranking, save_scores)
 from .services.flags import adjust_flag, confirm_flags, propose_flags, publish_flags
 from .services.town_settings import save_settings, settings_for, weights_of
 
@@ -32,6 +33,35 @@ class ObsEventOut(Schema):
     status: str
     status_name: str
     observer: bool = Field(..., description="当前账号是否为本次观摩的评分人")
+    meeting_id: int | None = Field(None, description="关联的季观摩会（/api/v1/meetings/{id}）")
+
+
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+
+
+class ObsItemIn(Schema):
+    name: str = Field(..., max_length=60)
+    weight: Decimal = Field(..., gt=0, le=100)
+    max_score: int = Field(100, ge=1, le=1000)
+
+
+class ObsEventIn(Schema):
+    unit: str = Field(..., max_length=15, description="组织单位（乡镇或县）代码")
+    title: str = Field(..., max_length=100)
+    date: datetime.date
+    items: list[ObsItemIn] = Field(..., min_length=1, max_length=20, description="评分表：项目、权重、满分")
+    observer_ids: list[Id] = Field(..., min_length=1, max_length=200, description="评分人账号编号（见 /observation/units/{unit}/observers）")
+    villages: list[str] = Field(..., min_length=1, max_length=600, description="观摩村（社区）代码")
+    meeting_id: Id | None = Field(None, description="关联的季观摩会（本单位召开的）")
+
+
+class ObsMeetingIn(Schema):
+    meeting_id: Id | None = Field(..., description="季观摩会编号；null 取消关联")
+
+
+class ObsObserverOut(Schema):
+    id: int = Field(..., description="账号编号")
+    name: str
 
 
 class ObsEventPage(Schema):
@@ -158,7 +188,7 @@ def _unit(u) -> dict:
 def _event_out(e, user, observer_ids=None) -> dict:
     observer = e.pk in observer_ids if observer_ids is not None else is_observer(user, e)
     return {"id": e.pk, "unit": _unit(e.org_unit), "title": e.title, "date": e.date, "status": e.status,
-            "status_name": e.get_status_display(), "observer": observer}
+            "status_name": e.get_status_display(), "observer": observer, "meeting_id": e.meeting_id}
 
 
 def _event(user, pk) -> ObservationEvent:
@@ -183,9 +213,69 @@ def events(request, limit: int = Query(50, ge=1, le=500), offset: int = Query(0,
 
 @router.get("/observation/events/{int:event_id}", response={200: ObsEventDetailOut, 404: E}, summary="观摩活动详情（评分表）")
 def event(request, event_id: int):
-    e = _event(request.user, event_id)
-    return {**_event_out(e, request.user), "items": [{"id": i.pk, "name": i.name, "weight": i.weight, "max_score": i.max_score} for i in e.items.all()],
+    return _event_detail(_event(request.user, event_id), request.user)
+
+
+def _event_detail(e, user) -> dict:
+    return {**_event_out(e, user), "items": [{"id": i.pk, "name": i.name, "weight": i.weight, "max_score": i.max_score} for i in e.items.all()],
             "villages": [_unit(v) for v in e.villages.order_by("code")]}
+
+
+def _managed_unit(user, code) -> OrgUnit:
+    unit = OrgUnit.objects.visible_to(user).filter(code=code[:15], level__in=(Level.TOWN, Level.COUNTY)).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+@router.get("/observation/units/{unit}/observers", response={200: list[ObsObserverOut], 403: E, 404: E}, summary="可选的观摩评分人",
+            description="在该单位或其下级担任角色的有效账号（最多 500 个），供新建观摩活动时选择。")
+def observers(request, unit: str):
+    scope = _managed_unit(request.user, unit)
+    if not can_manage(request.user, scope):
+        return Status(403, {"detail": f"您无权组织「{scope.display_name}」的观摩。"})
+    return [{"id": u.pk, "name": u.get_full_name() or u.username} for u in eligible_observers(scope).order_by("username")[:500]]
+
+
+@router.post("/observation/events", response={201: ObsEventDetailOut, 400: E, 403: E, 404: E}, summary="新建观摩活动",
+             description="评分表（项目、权重、满分）、评分人、观摩村，可关联本单位的季观摩会；评分人会收到评分通知。")
+def create(request, body: ObsEventIn):
+    user = request.user
+    scope = _managed_unit(user, body.unit)
+    if not can_manage(user, scope):
+        return Status(403, {"detail": f"您无权组织「{scope.display_name}」的观摩。"})
+    codes = list(dict.fromkeys(c[:15] for c in body.villages))
+    ids = dict(OrgUnit.objects.filter(code__in=codes, level=Level.VILLAGE, path__startswith=scope.path).values_list("code", "pk"))
+    missing = [c for c in codes if c not in ids]
+    meeting = None
+    if body.meeting_id:
+        meeting = observation_meetings(scope).filter(pk=body.meeting_id).first()
+    try:
+        if missing:
+            raise ObservationError(f"观摩村不在「{scope.display_name}」辖区内：{'、'.join(m[:15] for m in missing[:5])}。")
+        if body.meeting_id and meeting is None:
+            raise ObservationError("所选季观摩会不存在或不是本单位召开的。")
+        e = create_event(user, scope, title=body.title, date=body.date, items=[i.dict() for i in body.items],
+                         observer_ids=body.observer_ids, village_ids=list(ids.values()), meeting=meeting)
+    except ObservationError as exc:
+        return Status(400, {"detail": exc.message})
+    return Status(201, _event_detail(_event(user, e.pk), user))
+
+
+@router.put("/observation/events/{int:event_id}/meeting", response={200: ObsEventDetailOut, 400: E, 403: E, 404: E},
+            summary="关联季观摩会", description="把观摩活动关联到本单位召开的季观摩会（meeting_id 为 null 时取消关联）；记入操作记录。")
+def set_meeting(request, event_id: int, body: ObsMeetingIn):
+    e = _event(request.user, event_id)
+    if not can_manage(request.user, e.org_unit):
+        return Status(403, {"detail": f"您无权修改「{e.org_unit.display_name}」的观摩活动。"})
+    meeting = observation_meetings(e.org_unit).filter(pk=body.meeting_id).first() if body.meeting_id else None
+    try:
+        if body.meeting_id and meeting is None:
+            raise ObservationError("所选季观摩会不存在或不是本单位召开的。")
+        link_meeting(request.user, e, meeting)
+    except ObservationError as exc:
+        return Status(400, {"detail": exc.message})
+    return _event_detail(_event(request.user, event_id), request.user)
 
 
 @router.post("/observation/events/{int:event_id}/scores", response={200: RankingRowOut, 400: E, 403: E, 404: E},

@@ -46,7 +46,9 @@ class ObservationEvent(models.Model):
     org_unit = models.ForeignKey(OrgUnit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="observation_events")
     title = models.CharField("名称", max_length=100)
     date = models.DateField("观摩日期")
-    meeting_id = models.PositiveBigIntegerField("关联会议", null=True, blank=True, db_index=True)
+    # The 季观摩会 at which the villages were visited (its page links back here).
+    meeting = models.ForeignKey("meetings.Meeting", verbose_name="关联会议", null=True, blank=True, on_delete=models.SET_NULL,
+                                related_name="observation_events")
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.SCORING)
     observers = models.ManyToManyField(settings.AUTH_USER_MODEL, verbose_name="观摩评分人", blank=True, related_name="observation_events")
     villages = models.ManyToManyField(OrgUnit, verbose_name="观摩村", blank=True, related_name="observed_in")

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from fivestar.core.pagination import paginate
 from fivestar.orgs.models import Level, OrgUnit
@@ -17,7 +18,7 @@ from .exports import ranking_response
 from .models import FlagEntry, FlagRound, ObservationEvent, ObservationScore, RankingEntry
 from .services.access import can_manage, can_view, is_observer
 from .services.errors import ObservationError
-from .services.events import compute_ranking, publish_ranking, save_scores
+from .services.events import compute_ranking, link_meeting, observation_meetings, publish_ranking, save_scores
 from .services.flags import adjust_flag, confirm_flags, propose_flags, publish_flags
 
 
@@ -33,7 +34,7 @@ def index(request):
 
 
 def _event(request, pk):
-    event = get_object_or_404(ObservationEvent.objects.select_related("org_unit"), pk=pk)
+    event = get_object_or_404(ObservationEvent.objects.select_related("org_unit", "meeting"), pk=pk)
     if not (can_view(request.user, event.org_unit) or is_observer(request.user, event)):
         raise Http404
     return event
@@ -81,8 +82,26 @@ def ranking(request, pk):
         rows.sort(key=lambda r: (r["rank"] is None, r["rank"] or 0, r["code"]))
     else:
         rows = compute_ranking(event)
-    return render(request, "observation/ranking.html", {"event": event, "rows": rows, "published": published,
-                                                        "manage": can_manage(request.user, event.org_unit), "items": event.items.all()})
+    manage = can_manage(request.user, event.org_unit)
+    return render(request, "observation/ranking.html", {"event": event, "rows": rows, "published": published, "manage": manage,
+                                                        "items": event.items.all(), "meetings": list(observation_meetings(event.org_unit)[:50]) if manage else []})
+
+
+@login_required
+@require_POST
+def event_meeting(request, pk):
+    """关联 / 取消关联 the event's 季观摩会."""
+    event = _event(request, pk)
+    raw = request.POST.get("meeting", "")
+    meeting = observation_meetings(event.org_unit).filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
+    try:
+        if raw and meeting is None:
+            raise ObservationError("所选季观摩会不存在。")
+        link_meeting(request.user, event, meeting)
+        messages.success(request, "已关联季观摩会。" if meeting else "已取消关联。")
+    except ObservationError as e:
+        messages.error(request, e.message)
+    return redirect("observation:ranking", pk=pk)
 
 
 @login_required

@@ -13,7 +13,7 @@ from fivestar.orgs.models import Level, OrgUnit
 
 from .services.access import can_manage
 from .services.errors import ObservationError
-from .services.events import create_event, eligible_observers
+from .services.events import create_event, eligible_observers, observation_meetings
 
 ITEM_ROWS = 6
 DEFAULT_ITEMS = [("人居环境", 40), ("产业发展", 30), ("乡风文明", 30)]
@@ -54,9 +54,14 @@ def create(request):
             day = datetime.date.fromisoformat(request.POST.get("date") or "")
         except ValueError:
             day = None
+        raw = request.POST.get("meeting", "")
+        meeting = observation_meetings(unit).filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 19 else None
         try:
+            if raw and meeting is None:
+                raise ObservationError("所选季观摩会不存在。")
             event = create_event(request.user, unit, title=request.POST.get("title"), date=day, items=_items(request.POST),
-                                 observer_ids=_ids(request.POST, "observers"), village_ids=_ids(request.POST, "villages"))
+                                 observer_ids=_ids(request.POST, "observers"), village_ids=_ids(request.POST, "villages"),
+                                 meeting=meeting)
             messages.success(request, f"已创建观摩活动「{event.title}」，评分人已收到通知。")
             return redirect("observation:ranking", pk=event.pk)
         except ObservationError as e:
@@ -67,8 +72,10 @@ def create(request):
              "max": post.get(f"item-max-{n}", "") if post else 100} for n in range(1, ITEM_ROWS + 1)]
     observers = eligible_observers(unit).order_by("username")[:200]
     villages = OrgUnit.objects.filter(level=Level.VILLAGE, path__startswith=unit.path).order_by("code")[:600]
-    picked = {"observers": set(post.getlist("observers")) if post else set(), "villages": set(post.getlist("villages")) if post else set()}
+    picked = {"observers": set(post.getlist("observers")) if post else set(), "villages": set(post.getlist("villages")) if post else set(),
+              "meeting": (post.get("meeting", "") if post else request.GET.get("meeting", ""))[:20]}
     return render(request, "observation/create.html", {
         "units": units, "unit": unit, "rows": rows, "observers": observers, "villages": villages, "picked": picked,
+        "meetings": list(observation_meetings(unit)[:50]),
         "title": post.get("title", "") if post else "", "date": post.get("date", "") if post else "",
     })

@@ -23,8 +23,54 @@ def eligible_observers(org_unit):
     return get_user_model().objects.filter(is_active=True, role_assignments__org_unit__path__startswith=org_unit.path).distinct()
 
 
-def create_event(user, org_unit, *, title, date, items, observer_ids, village_ids, meeting_id=None) -> ObservationEvent:
-    """items: [{"name", "weight", "max_score"?}]; villages must lie under org_unit (a town or county)."""
+def _ids(values) -> set[int] | None:
+    """A set of ids, or None when one of them cannot be an id (a forged value is refused, never a database error)."""
+    out = set()
+    for value in values or ():
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+            return None
+        out.add(value)
+    return out
+
+
+def observation_meetings(unit):
+    """The unit's 季观摩会, newest first: what an event of the unit may be linked to."""
+    from fivestar.meetings.models import Meeting, MeetingKind
+
+    return Meeting.objects.filter(org_unit=unit, kind=MeetingKind.OBSERVATION).order_by("-date", "-id")
+
+
+def _meeting(org_unit, meeting):
+    """The 季观摩会 an event belongs to: a quarterly observation meeting of the event's own unit."""
+    from fivestar.meetings.models import MeetingKind
+
+    if meeting is None:
+        return None
+    if meeting.kind != MeetingKind.OBSERVATION:
+        raise ObservationError(f"「{meeting.title}」不是季观摩会，不能关联观摩活动。")
+    if meeting.org_unit_id != org_unit.pk:
+        raise ObservationError(f"只能关联「{org_unit.display_name}」召开的季观摩会。")
+    return meeting
+
+
+def link_meeting(user, event, meeting) -> ObservationEvent:
+    """Link an event to its 季观摩会 (or unlink it with meeting=None); kept in the event's history with who did it."""
+    if not can_manage(user, event.org_unit):
+        raise ObservationError(f"您无权修改「{event.org_unit.display_name}」的观摩活动。")
+    meeting = _meeting(event.org_unit, meeting)
+    with transaction.atomic():
+        current = ObservationEvent.objects.select_for_update(of=("self",)).select_related("org_unit").get(pk=event.pk)
+        if current.meeting_id == (meeting.pk if meeting else None):
+            raise ObservationError("关联会议没有变化。")
+        current.meeting = meeting
+        current._history_user = user
+        current.save(update_fields=["meeting"])
+    return current
+
+
+def create_event(user, org_unit, *, title, date, items, observer_ids, village_ids, meeting=None) -> ObservationEvent:
+    """items: [{"name", "weight", "max_score"?}]; villages must lie under org_unit (a town or county); `meeting`: the
+    季观摩会 of the same unit the visit belongs to (optional)."""
     if org_unit is None or org_unit.level not in (Level.COUNTY, Level.TOWN):
         raise ObservationError("观摩活动只能由乡镇或县（区）组织。")
     if not can_manage(user, org_unit):
@@ -51,14 +97,18 @@ def create_event(user, org_unit, *, title, date, items, observer_ids, village_id
         raise ObservationError("评分表至少要有一个评分项目。")
     if len({i.name for i in clean_items}) != len(clean_items):
         raise ObservationError("评分项目名称不能重复。")
-    villages = list(OrgUnit.objects.filter(pk__in=set(village_ids or []), level=Level.VILLAGE, path__startswith=org_unit.path))
-    if len(villages) != len(set(village_ids or [])) or not villages:
+    meeting = _meeting(org_unit, meeting)
+    village_ids, observer_ids = _ids(village_ids), _ids(observer_ids)
+    villages = list(OrgUnit.objects.filter(pk__in=village_ids, level=Level.VILLAGE, path__startswith=org_unit.path)) if village_ids else []
+    if village_ids is None or len(villages) != len(village_ids) or not villages:
         raise ObservationError("请选择本辖区内的观摩村（至少一个）。")
-    observers = list(eligible_observers(org_unit).filter(pk__in=set(observer_ids or [])))
-    if len(observers) != len(set(observer_ids or [])) or not observers:
+    observers = list(eligible_observers(org_unit).filter(pk__in=observer_ids)) if observer_ids else []
+    if observer_ids is None or len(observers) != len(observer_ids) or not observers:
         raise ObservationError("请选择有效的观摩评分人（至少一人）。")
     with transaction.atomic():
-        event = ObservationEvent.objects.create(org_unit=org_unit, title=title, date=date, meeting_id=meeting_id, created_by=user)
+        event = ObservationEvent(org_unit=org_unit, title=title, date=date, meeting=meeting, created_by=user)
+        event._history_user = user
+        event.save()
         for item in clean_items:
             item.event = event
         ScoreItem.objects.bulk_create(clean_items)
