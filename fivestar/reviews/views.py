@@ -37,8 +37,8 @@ def _year(request) -> int:
 def index(request):
     towns = OrgUnit.objects.visible_to(request.user).filter(level=Level.TOWN, active=True).order_by("path")
     page = paginate(request, towns)
-    if page.paginator.count == 1:
-        return redirect("reviews:town", code=page.object_list[0].code)
+    if page.paginator.count == 1:  # a town's own people land on their ranking (200, so the menu entry opens as is)
+        return town(request, page.object_list[0].code)
     return render(request, "reviews/index.html", {"page": page, "year": default_year()})
 
 
