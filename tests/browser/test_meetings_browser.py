@@ -108,3 +108,44 @@ def test_hold_a_dispatch_meeting_with_its_briefing_and_a_decision(plan, live_wor
     assert width <= PHONE["width"] + 2, width
     shot(page, "meeting-briefing-phone")
     phone.close()
+
+
+def test_edit_and_stop_a_series_and_a_countys_series_stays_the_countys(plan, live_world, browser, sign_in, live_server, shot):
+    """The town's administrator opens a series from the meetings page, changes its place, weekday and default attendees,
+    reads the change in its record, stops it (no more 新建会议 on the list, listed among the stopped series) and starts
+    it again; a series the county set up for the town shows why the town may not change it."""
+    w = live_world
+    series = save_series(plan.town_admin, unit=w.town, kind="dispatch", place="镇政府三楼会议室", attendees=[plan.liaison])
+    county = save_series(plan.county_admin, unit=w.town, kind="monthly", name="县督导月例会", weekday=4)
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", is_mobile=True)
+    page = context.new_page()
+    sign_in(page, "town")
+    page.goto(f"{live_server.url}/meetings/")
+    page.get_by_test_id(f"series-link-{series.pk}").click()
+    expect(page.get_by_test_id("series-page")).to_contain_text("周调度会")
+    page.get_by_label("默认地点").fill("镇党委会议室")
+    page.get_by_label("默认星期").select_option("2")
+    page.get_by_label("默认参会人员（可多选）").select_option([str(plan.liaison.pk), str(plan.secretary.pk)])
+    page.get_by_test_id("series-save").click()
+    expect(page.get_by_test_id("series-defaults")).to_contain_text("默认星期三 · 镇党委会议室")
+    expect(page.get_by_test_id("series-attendees")).to_contain_text("王书记")
+    history = page.get_by_test_id("series-history")
+    expect(history).to_contain_text("默认参会人员")
+    expect(history).to_contain_text("镇党委会议室")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 2, width
+    shot(page, "meeting-series-phone")
+
+    page.get_by_test_id("series-deactivate").click()
+    expect(page.get_by_test_id("series-status")).to_have_text("已停用")
+    page.goto(f"{live_server.url}/meetings/")
+    expect(page.get_by_test_id(f"new-meeting-{series.pk}")).to_have_count(0)
+    expect(page.get_by_test_id("stopped-series")).to_contain_text("周调度会")
+    page.goto(f"{live_server.url}/meetings/series/{series.pk}/")
+    page.get_by_test_id("series-activate").click()
+    expect(page.get_by_test_id("series-status")).to_have_text("使用中")
+
+    page.goto(f"{live_server.url}/meetings/series/{county.pk}/")
+    expect(page.get_by_test_id("series-outranked")).to_contain_text("由濮阳县设立")
+    expect(page.get_by_test_id("series-edit-form")).to_have_count(0)
+    context.close()

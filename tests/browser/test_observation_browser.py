@@ -73,3 +73,72 @@ def test_observers_score_on_a_phone_and_the_town_publishes_ranking_and_flags(liv
     page.goto(f"{live_server.url}/orgs/{w.town.code}/")
     expect(page.get_by_test_id("flag-badge")).to_have_count(2)
     context.close()
+
+
+def test_the_town_sets_its_flag_rules_edits_a_proposal_by_hand_and_links_the_quarterly_meeting(live_world, browser, sign_in, live_server, shot):
+    """The town's administrator on a phone: sets one red and one black flag on the settings page, proposes this month's
+    flags, changes a village's flag by hand with a reason (badge and reason on the row, the step in the record),
+    confirms and publishes; then opens the 季观摩会, creates its observation event from there (the meeting is
+    preselected) and follows the links both ways."""
+    from fivestar.meetings.models import MeetingKind
+    from fivestar.meetings.services import create_meeting, save_series
+    from fivestar.supervision.models import Problem
+
+    obs = Obs(live_world)
+    w = live_world
+    today = timezone.localdate()
+    Problem.objects.create(org_unit=w.sibling, star_code="stjy", description="柴草乱堆", deadline=today, found_on=today.replace(day=1))
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    page = sign_in(context.new_page(), obs.town_admin.username)
+    page.goto(f"{live_server.url}/observation/")
+    page.get_by_test_id("settings-link").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("观摩与红黑旗设置")
+    page.get_by_label("红旗数").fill("1")
+    page.get_by_label("黑旗数").fill("1")
+    page.get_by_label("观摩得分权重").fill("0")
+    page.get_by_test_id("settings-save").click()
+    expect(page.get_by_text("设置已保存")).to_be_visible()
+    expect(page.get_by_test_id("settings-history")).to_contain_text("红旗数")
+    shot(page, "observation-settings-phone")
+
+    page.goto(f"{live_server.url}/observation/")
+    page.get_by_test_id("propose").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("待确认")
+    expect(page.get_by_test_id("flag-row").filter(has_text="庆南村")).to_contain_text("黑旗")
+    form = page.get_by_test_id("adjust-form")
+    form.get_by_label("村（社区）").select_option(w.sibling.code)
+    form.get_by_label("改为").select_option("none")
+    form.get_by_label("调整原因").fill("问题已于月底前整改销号")
+    page.get_by_test_id("adjust").click()
+    row = page.get_by_test_id("flag-row").filter(has_text="庆南村")
+    expect(row.get_by_test_id("adjusted")).to_be_visible()
+    expect(row).to_contain_text("建议黑旗；问题已于月底前整改销号")
+    expect(page.get_by_test_id("flag-events")).to_contain_text("「庆南村」由黑旗改为不授旗")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"] + 2, width
+    shot(page, "observation-flags-adjusted-phone")
+    page.get_by_test_id("confirm").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("已确认")
+    expect(page.get_by_test_id("adjust-form")).to_have_count(0)
+    page.get_by_test_id("publish-flags").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("已发布")
+    rnd = FlagRound.objects.get()
+    assert rnd.entries.get(village=w.sibling).flag == "" and rnd.entries.get(village=w.sibling).proposed_flag == "black"
+
+    series = save_series(obs.town_admin, unit=w.town, kind=MeetingKind.OBSERVATION, place="各村现场")
+    meeting = create_meeting(obs.town_admin, series=series, date=today)
+    page.goto(f"{live_server.url}/meetings/{meeting.pk}/")
+    page.get_by_test_id("meeting-new-observation").click()
+    expect(page.get_by_test_id("event-meeting")).to_have_value(str(meeting.pk))
+    page.get_by_label("观摩名称").fill("本季度现场观摩")
+    page.get_by_label("观摩日期").fill(today.isoformat())
+    page.get_by_label(obs.observers[0].username).check()
+    page.get_by_label("西辛庄村").check()
+    page.get_by_test_id("create-event").click()
+    expect(page.get_by_test_id("event-meeting-link")).to_contain_text(meeting.title)
+    page.get_by_test_id("event-meeting-link").click()
+    expect(page.get_by_test_id("meeting-observations")).to_contain_text("本季度现场观摩")
+    page.get_by_test_id("meeting-observation-link").click()
+    expect(page.get_by_test_id("page-heading")).to_contain_text("本季度现场观摩")
+    assert ObservationEvent.objects.get(title="本季度现场观摩").meeting_id == meeting.pk
+    context.close()
