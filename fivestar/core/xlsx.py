@@ -5,7 +5,8 @@ it — sizes, member count, compression ratio, paths, encryption — then stream
 shared strings through expat, counting characters without keeping them, so a cell longer than the limit,
 a sheet with too many rows or columns (declared or real), or a DTD is refused before anything large is
 built. Only then is the workbook opened, read-only. A 500 KB file that unpacks to a 180-million-character
-cell is refused in a few milliseconds and a few kilobytes of memory. Messages quote only an excerpt.
+cell is refused in a few milliseconds and a few kilobytes of memory. Messages quote only an excerpt. The rows
+an importer reads come out with their text cleaned of invisible characters, like a form post.
 
 Writing: `save_workbook` turns every text cell that a spreadsheet could run as a formula (starting with
 = + - @, a tab or a line break) into plain text, so a village named "=HYPERLINK(…)" comes back as text.
@@ -26,7 +27,7 @@ from xml.parsers import expat
 
 from django.conf import settings
 
-from .text import excerpt
+from .text import clean_text, excerpt
 from .uploads import UploadRefused, display_name, require_xlsx
 
 EXCEL_MAX_CELL_CHARS = 32767  # Excel's own limit for one cell
@@ -307,17 +308,100 @@ def check_xlsx(data: bytes, filename, *, max_cell_chars: int | None = None, max_
 
 
 def open_workbook(data: bytes, filename, **limits_):
-    """`check_xlsx`, then a read-only openpyxl workbook (values, not formulas). The caller closes it."""
+    """`check_xlsx`, then a read-only openpyxl workbook (values, not formulas) whose text comes out cleaned
+    (`CleanWorkbook`). The caller closes it."""
     check_xlsx(data, filename, **limits_)
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        return CleanWorkbook(load_workbook(io.BytesIO(data), read_only=True, data_only=True))
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds of errors for a damaged package
         raise XlsxRefused(
             f"文件「{display_name(filename)}」已损坏或不是有效的 Excel（.xlsx）文件，无法读取；"
             "请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。"
         ) from None
+
+
+def _clean(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def _wrap(found):
+    """A cell, or the rows/columns of cells `ws["A1:B2"]` gives, with cleaned values."""
+    if isinstance(found, tuple):
+        return tuple(_wrap(item) for item in found)
+    return _CleanCell(found)
+
+
+class _CleanCell:
+    """A read-only cell whose text value is cleaned; everything else is the cell's."""
+
+    __slots__ = ("_cell",)
+
+    def __init__(self, cell):
+        self._cell = cell
+
+    @property
+    def value(self):
+        return _clean(self._cell.value)
+
+    def __getattr__(self, name):
+        return getattr(self._cell, name)
+
+
+class CleanSheet:
+    """A read-only worksheet whose rows come out with every text value cleaned of NUL, bidirectional overrides
+    and zero-width characters (`core.text.clean_text`), as the middleware cleans a form post: an importer reads
+    rows, so cleaning them here means no importer can forget (`张\u200b三` must not become a second 张三)."""
+
+    def __init__(self, ws):
+        self._ws = ws
+
+    def iter_rows(self, *args, **kwargs):
+        values_only = kwargs.get("values_only", False)
+        for row in self._ws.iter_rows(*args, **kwargs):
+            yield tuple(_clean(v) for v in row) if values_only else tuple(_CleanCell(c) for c in row)
+
+    @property
+    def values(self):
+        return self.iter_rows(values_only=True)
+
+    @property
+    def rows(self):
+        return self.iter_rows()
+
+    def __getitem__(self, key):
+        return _wrap(self._ws[key])
+
+    def __getattr__(self, name):
+        return getattr(self._ws, name)
+
+
+class CleanWorkbook:
+    """The read-only workbook `open_workbook` returns: its sheets are `CleanSheet`s."""
+
+    def __init__(self, wb):
+        self._wb = wb
+
+    @property
+    def worksheets(self):
+        return [CleanSheet(ws) for ws in self._wb.worksheets]
+
+    @property
+    def active(self):
+        return CleanSheet(self._wb.active)
+
+    def __getitem__(self, name):
+        return CleanSheet(self._wb[name])
+
+    def __contains__(self, name):
+        return name in self._wb.sheetnames
+
+    def __iter__(self):
+        return iter(self.worksheets)
+
+    def __getattr__(self, name):
+        return getattr(self._wb, name)
 
 
 # -- writing --------------------------------------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import yaml
 
+from fivestar.core.text import clean_text
+
 from .canonical import canonical
 from .problems import ImportFailed, Problem, Source
 
@@ -262,7 +264,9 @@ def parse(content, filename: str = "framework.yaml", *, validate: bool = True) -
 
     Raises `ImportFailed` for syntax errors, duplicate keys, and (with `validate`) invalid data.
     """
-    text = _decode(content, filename)
+    # Invisible characters (bidi overrides, zero-width spaces, controls) go before parsing, as from a form post:
+    # line breaks stay, so every line number a problem names is still the file's.
+    text = clean_text(_decode(content, filename))
     source = Source(filename)
     builder = _Builder(source)
     loader = _FastLoader(text)

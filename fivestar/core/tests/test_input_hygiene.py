@@ -96,3 +96,81 @@ def test_account_form_refuses_invisible_username(world, login, username):
 def test_login_with_nul_username_is_not_a_500(world, client):
     response = client.post("/login/", {"username": "town" + NUL, "password": "x"})
     assert response.status_code in (200, 400, 429)
+
+
+# -- imports: every text cell of an uploaded workbook or YAML file is cleaned where it is read ------
+
+
+def _xlsx(sheets: dict) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for i, (title, rows) in enumerate(sheets.items()):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = title
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_people_import_cleans_names_and_notes(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fivestar.imports.people_import import import_people
+    from fivestar.imports.people_template import PEOPLE_COLUMNS
+
+    upload = SimpleUploadedFile("人员.xlsx", _xlsx({"人员": [PEOPLE_COLUMNS, [
+        world.village.code, "张" + ZWSP + "三", "男", "", "党员", "是", RLO + "备注"]]}))
+    outcome = import_people(world.users[Role.TOWN_ADMIN], upload)
+    assert not outcome.errors, outcome.errors
+    person = Person.objects.get(org_unit=world.village)
+    assert (person.name, person.note) == ("张三", "备注")
+
+
+def test_income_import_cleans_the_note(world):
+    import io
+
+    from fivestar.indicators.excel import COLUMNS
+    from fivestar.indicators.import_services import import_workbook
+    from fivestar.indicators.models import CollectiveIncome
+
+    content = _xlsx({"集体经济收入": [[h for _, h, _, _ in COLUMNS],
+                                  [world.village.code, "西辛" + ZWSP + "庄村", 2023, 1000, 0, "村办" + RLO + "企业"]]})
+    outcome = import_workbook(world.users[Role.TOWN_ADMIN], io.BytesIO(content))
+    assert outcome.ok, outcome.problems  # the name matches the village once the zero-width space is gone
+    assert CollectiveIncome.objects.get(org_unit=world.village, year=2023).note == "村办企业"
+
+
+def test_framework_import_cleans_rule_texts_from_yaml_and_excel(world):
+    from fivestar.standards import excel_io, services
+    from fivestar.standards.tests.io_helpers import example, find_rule
+    from fivestar.standards.yaml_io import dump
+
+    admin = world.users[Role.COUNTY_ADMIN]
+    data = example()
+    data["code"] = "yaml-2025"
+    find_rule(data, "zbgy-01-02")["text"] = "每月召开" + RLO + "支委会" + ZWSP
+    version = services.import_framework(dump(data).encode(), admin, world.county, filename="标准.yaml")
+    assert find_rule(version.data, "zbgy-01-02")["text"] == "每月召开支委会"
+    data["code"] = "xlsx-2025"
+    version = services.import_framework(excel_io.export(data), admin, world.county, filename="标准.xlsx")
+    assert find_rule(version.data, "zbgy-01-02")["text"] == "每月召开支委会"
+
+
+def test_targets_import_reads_a_category_with_a_zero_width_space(world):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fivestar.planning.models import VillageTarget
+    from fivestar.planning.services import import_targets
+    from fivestar.planning.services.targets_import import HEADERS
+    from fivestar.standards import services
+
+    services.load_shipped()
+    upload = SimpleUploadedFile("目标.xlsx", _xlsx({"创建目标": [HEADERS, [world.village.code, "", "领航" + ZWSP + "村", 0, None]]}))
+    result = import_targets(world.users[Role.TOWN_ADMIN], world.town, 2025, upload)
+    assert result.ok, result.errors
+    assert VillageTarget.objects.get(org_unit=world.village).category == "lead"
