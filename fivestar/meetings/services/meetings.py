@@ -139,9 +139,30 @@ def set_series_active(user, series, active: bool) -> MeetingSeries:
     return current
 
 
+def _last_weekday(year: int, month: int, weekday: int) -> datetime.date:
+    end = datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(days=1)
+    return end - datetime.timedelta(days=(end.weekday() - weekday) % 7)
+
+
 def next_date(series, after: datetime.date) -> datetime.date:
-    """The series' next default day on or after `after` (dispatch: its weekday; monthly: the last such weekday)."""
-    return after + datetime.timedelta(days=(series.weekday - after.weekday()) % 7)
+    """The series' next default day on or after `after`, following the town's rhythm (周调度、月总结、季观摩): a dispatch
+    or special meeting on the next such weekday; a monthly summary on the month's last such weekday; a quarterly
+    observation on the last such weekday of the quarter's last month (the next month or quarter once it has passed)."""
+    if series.kind == MeetingKind.MONTHLY:
+        months = 1
+        end_month = after.month
+    elif series.kind == MeetingKind.OBSERVATION:
+        months = 3
+        end_month = (after.month - 1) // 3 * 3 + 3
+    else:
+        return after + datetime.timedelta(days=(series.weekday - after.weekday()) % 7)
+    year = after.year
+    day = _last_weekday(year, end_month, series.weekday)
+    if day < after:
+        end_month += months
+        year, end_month = year + (end_month - 1) // 12, (end_month - 1) % 12 + 1
+        day = _last_weekday(year, end_month, series.weekday)
+    return day
 
 
 def create_meeting(user, *, unit=None, series=None, date=None, title="", place="", agenda="", kind=None) -> Meeting:

@@ -207,3 +207,19 @@ def test_series_routes_are_in_openapi(client, plan):
                  "/api/v1/meetings/series/{series_id}/activate"):
         assert path in paths, path
     assert {"get", "post"} <= set(paths["/api/v1/meetings/series"]) and "put" in paths["/api/v1/meetings/series/{series_id}"]
+
+
+@pytest.mark.parametrize("kind, weekday, after, expected", [
+    ("dispatch", 3, datetime.date(2026, 3, 2), datetime.date(2026, 3, 5)),     # the next Thursday
+    ("dispatch", 3, datetime.date(2026, 3, 5), datetime.date(2026, 3, 5)),     # today is Thursday
+    ("monthly", 4, datetime.date(2026, 3, 2), datetime.date(2026, 3, 27)),     # the month's last Friday
+    ("monthly", 4, datetime.date(2026, 3, 28), datetime.date(2026, 4, 24)),    # passed: next month's
+    ("monthly", 1, datetime.date(2026, 12, 30), datetime.date(2027, 1, 26)),   # across the year
+    ("observation", 3, datetime.date(2026, 1, 10), datetime.date(2026, 3, 26)),  # the quarter's last month
+    ("observation", 3, datetime.date(2026, 9, 25), datetime.date(2026, 12, 31)),  # passed: next quarter's
+    ("special", 0, datetime.date(2026, 3, 4), datetime.date(2026, 3, 9)),
+])
+def test_a_series_default_day_follows_its_rhythm(kind, weekday, after, expected):
+    from fivestar.meetings.services.meetings import next_date
+
+    assert next_date(MeetingSeries(kind=kind, weekday=weekday), after) == expected

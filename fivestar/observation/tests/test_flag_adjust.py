@@ -146,3 +146,15 @@ def test_flag_page_and_api_keep_their_queries_as_edits_grow(obs, rnd, client):
         town.get(f"/observation/flags/{rnd.pk}")
     assert len(page_many) == len(page_few)
     assert len(api_many) == len(api_few), ([q["sql"][:120] for q in api_few.captured_queries], [q["sql"][:120] for q in api_many.captured_queries])
+
+
+def test_a_second_black_flag_in_a_row_shows_on_the_village_history(obs, rnd, client):
+    w = obs.world
+    publish_flags(obs.town_admin, confirm_flags(obs.town_admin, rnd))
+    Problem.objects.create(org_unit=w.village, star_code="stjy", description="垃圾乱堆", deadline=datetime.date(2026, 2, 3),
+                           found_on=datetime.date(2026, 2, 3))
+    feb = propose_flags(obs.town_admin, w.town, datetime.date(2026, 2, 1))
+    publish_flags(obs.town_admin, confirm_flags(obs.town_admin, feb))
+    client.force_login(obs.town_admin)
+    body = client.get(f"/observation/village/{w.village.code}/").content.decode()
+    assert body.count("history-attention") == 1 and "2026年2月：黑旗" in body
