@@ -28,7 +28,6 @@ urlpatterns = [
     path("observation/", include("fivestar.observation.urls")),
     path("meetings/", include("fivestar.meetings.urls")),
     path("activities/", include("fivestar.activities.urls")),
-    path("activities/", include("fivestar.activities.urls")),
     path("boards/", include("fivestar.boards.urls")),
     path("projects/", include("fivestar.projects.urls")),
     path("reviews/", include("fivestar.reviews.urls")),
