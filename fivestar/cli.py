@@ -22,6 +22,8 @@ USAGE = """用法: fivestar <命令> [参数]
   rebuild-ledger-stats  按创建台账任务重算各年度各级、片区的任务统计数（--check 只核对不保存）
   planning-daily [--date YYYY-MM-DD]  创建台账截止提醒与逾期标记、月度承诺与业绩提醒（每日运行，可重复运行）
   meetings-daily [--date YYYY-MM-DD]  为今天和明天召开的周调度会、月总结会在后台生成会议简报（可重复运行）
+  backup [--output PATH]  备份数据库和文件到一个 zip 归档（含校验清单；系统运行时也可进行）
+  restore PATH      从备份归档恢复到空实例（SQLite 与 PostgreSQL 之间均可）
   import-divisions  导入行政区划 CSV（fivestar import-divisions DIR [--under CODE]）
   其余命令          交给 Django 管理命令，如 fivestar migrate、fivestar createsuperuser
 """
