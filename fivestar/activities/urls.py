@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_excel, views_forms, views_sessions
+from . import views, views_edit, views_excel, views_forms, views_sessions
 
 app_name = "activities"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("check-in/<str:token>/", views_sessions.check_in, name="check_in"),
     path("incidents/<int:pk>/", views_sessions.incident, name="incident"),
     path("projects/<int:pk>/", views_forms.add_funding, name="project"),
+    path("edit/<str:what>/<int:pk>/", views_edit.edit_record, name="edit"),
+    path("delete/<str:what>/<int:pk>/", views_edit.delete_record, name="delete"),
     path("kinds/<str:code>/", views_sessions.kinds, name="kinds"),
     path("villages/<str:code>/", views.village, name="village"),
     path("villages/<str:code>/new/<str:what>/", views_forms.new_record, name="new"),

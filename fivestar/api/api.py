@@ -94,6 +94,7 @@ from fivestar.planning.api import router as planning_router  # noqa: E402
 from fivestar.meetings.api import router as meetings_router  # noqa: E402
 from fivestar.observation.api import router as observation_router  # noqa: E402
 from fivestar.activities.api import router as activities_router  # noqa: E402
+from fivestar.activities.api_edit import router as activities_edit_router  # noqa: E402
 from fivestar.boards.api import router as boards_router  # noqa: E402
 from fivestar.boards.screens.api import router as board_screens_router  # noqa: E402
 from fivestar.projects.api import router as projects_router  # noqa: E402
@@ -116,6 +117,7 @@ api.add_router("/", planning_router)
 api.add_router("/", meetings_router)
 api.add_router("/", observation_router)
 api.add_router("/", activities_router)
+api.add_router("/", activities_edit_router)
 api.add_router("/", boards_router)
 api.add_router("/", board_screens_router)
 api.add_router("/", projects_router)

@@ -26,3 +26,25 @@ def can_manage_kinds(user, town) -> bool:
 
 def can_decide_veto(user, unit) -> bool:
     return _active(user) and unit is not None and covers(user, unit, Action.RECORD_VETO)
+
+
+def outranked(user, record):
+    """The unit whose entry `user` would overrule by changing `record`, or None when the user holds that rank.
+    Rank, not only scope (as planning and meetings decide it): a record the town entered for a village is the
+    town's, so the village's cadre may read it but not rewrite or delete it. The recorder's widest EDIT_RESULTS
+    grant over the village decides; a record of a user since removed (or of the system) is the village's own."""
+    from fivestar.core.scoping import user_grants
+    from fivestar.orgs.models import OrgUnit
+
+    creator = record.recorded_by
+    if creator is None or creator.is_superuser or creator.pk == getattr(user, "pk", None):
+        return None
+    paths = [p for p, area in user_grants(creator, Action.EDIT_RESULTS) if p and not area and record.org_unit.path.startswith(p)]
+    if not paths:
+        return None
+    unit = OrgUnit.objects.filter(path=min(paths, key=len)).first()
+    return unit if unit is not None and not covers(user, unit, Action.EDIT_RESULTS) else None
+
+
+def can_change(user, record) -> bool:
+    return can_edit(user, record.org_unit) and outranked(user, record) is None

@@ -39,7 +39,12 @@ def amount(value, label="金额") -> Decimal:
     return value.quantize(Decimal("0.01"))
 
 
-def add_pair(user, village, *, mentor, mentee, kind, start, end=None, meetings_held=0, note="") -> MentoringPair:
+def add_pair(user, village, **fields) -> MentoringPair:
+    return saved(build_pair(user, village, **fields), user)
+
+
+def build_pair(user, village, *, mentor, mentee, kind, start, end=None, meetings_held=0, note="") -> MentoringPair:
+    """A checked, unsaved pair (adding saves it; editing copies its fields onto the existing one)."""
     _require(user, village)
     people = {p.pk: p for p in Person.objects.filter(pk__in=[i for i in (_int(mentor), _int(mentee)) if i is not None]).select_related("org_unit")}
     mentor_p, mentee_p = people.get(_int(mentor)), people.get(_int(mentee))
@@ -53,9 +58,9 @@ def add_pair(user, village, *, mentor, mentee, kind, start, end=None, meetings_h
     end = check_date(end, "结束日期", future_ok=True) if end else None
     if end and end < start:
         raise ActivityError("结束日期不能早于开始日期。")
-    return saved(MentoringPair(org_unit=village, mentor=mentor_p, mentee=mentee_p, kind=_choice(kind, MentoringPair.Kind, "帮带方式"),
-                               start=start, end=end, meetings_held=_nonneg(meetings_held, "帮带次数"), note=text(note, "备注", 200, required=False),
-                               recorded_by=user), user)
+    return MentoringPair(org_unit=village, mentor=mentor_p, mentee=mentee_p, kind=_choice(kind, MentoringPair.Kind, "帮带方式"),
+                         start=start, end=end, meetings_held=_nonneg(meetings_held, "帮带次数"), note=text(note, "备注", 200, required=False),
+                         recorded_by=user)
 
 
 def _int(value):
@@ -72,7 +77,11 @@ def _nonneg(value, label, limit=100000):
     return number
 
 
-def add_award(user, village, *, person_name, category, year, person=None, note="") -> Award:
+def add_award(user, village, **fields) -> Award:
+    return saved(build_award(user, village, **fields), user)
+
+
+def build_award(user, village, *, person_name, category, year, person=None, note="") -> Award:
     _require(user, village)
     person_obj = None
     if person:
@@ -80,8 +89,8 @@ def add_award(user, village, *, person_name, category, year, person=None, note="
         if person_obj is None:
             raise ActivityError("所选人员不属于本村（社区）。")
     name = text(person_name or (person_obj.name if person_obj else ""), "姓名", 30)
-    return saved(Award(org_unit=village, person=person_obj, person_name=name, category=text(category, "评选类别", 30),
-                       year=check_year(year), note=text(note, "备注", 200, required=False), recorded_by=user), user)
+    return Award(org_unit=village, person=person_obj, person_name=name, category=text(category, "评选类别", 30),
+                 year=check_year(year), note=text(note, "备注", 200, required=False), recorded_by=user)
 
 
 def build_honour(user, village, *, title, level, issuer, year, note="", certificate=None) -> Honour:
@@ -117,17 +126,25 @@ def store_certificate(user, village, upload):
         raise ActivityError(e.message) from None
 
 
-def add_risk_check(user, village, *, date, checker, findings="", risks_found=0) -> RiskCheck:
-    _require(user, village)
-    return saved(RiskCheck(org_unit=village, date=check_date(date, "排查日期"), checker=text(checker, "排查人", 60),
-                           findings=text(findings, "排查情况", 300, required=False), risks_found=_nonneg(risks_found, "发现隐患数", 1000),
-                           recorded_by=user), user)
+def add_risk_check(user, village, **fields) -> RiskCheck:
+    return saved(build_risk_check(user, village, **fields), user)
 
 
-def add_project(user, village, *, name, year, target="", progress=0, budget=0) -> CampaignProject:
+def build_risk_check(user, village, *, date, checker, findings="", risks_found=0) -> RiskCheck:
     _require(user, village)
-    return saved(CampaignProject(org_unit=village, name=text(name, "项目名称", 60), year=check_year(year), target=text(target, "目标任务", 200, required=False),
-                                 progress=_nonneg(progress, "完成进度", 100), budget=amount(budget or 0, "计划投入"), recorded_by=user), user)
+    return RiskCheck(org_unit=village, date=check_date(date, "排查日期"), checker=text(checker, "排查人", 60),
+                     findings=text(findings, "排查情况", 300, required=False), risks_found=_nonneg(risks_found, "发现隐患数", 1000),
+                     recorded_by=user)
+
+
+def add_project(user, village, **fields) -> CampaignProject:
+    return saved(build_project(user, village, **fields), user)
+
+
+def build_project(user, village, *, name, year, target="", progress=0, budget=0) -> CampaignProject:
+    _require(user, village)
+    return CampaignProject(org_unit=village, name=text(name, "项目名称", 60), year=check_year(year), target=text(target, "目标任务", 200, required=False),
+                           progress=_nonneg(progress, "完成进度", 100), budget=amount(budget or 0, "计划投入"), recorded_by=user)
 
 
 def set_progress(user, project: CampaignProject, progress) -> CampaignProject:

@@ -30,7 +30,16 @@ def veto_rule_for(village, kind: str, severity: str) -> str:
     return code if rule is not None and rule.veto else ""
 
 
-def record_incident(user, village, *, date, kind, severity, description, outcome="") -> Incident:
+def record_incident(user, village, **fields) -> Incident:
+    incident = build_incident(user, village, **fields)
+    saved(incident, user)
+    if incident.veto_status == Incident.Veto.PROPOSED:
+        _tell_town(incident)
+    return incident
+
+
+def build_incident(user, village, *, date, kind, severity, description, outcome="") -> Incident:
+    """A checked, unsaved incident with its veto proposal worked out (editing copies its fields onto the existing one)."""
     if not can_edit(user, village):
         raise ActivityError("您无权登记该村（社区）的三零事件。")
     if kind not in Incident.Kind.values:
@@ -42,9 +51,6 @@ def record_incident(user, village, *, date, kind, severity, description, outcome
     rule = veto_rule_for(village, kind, severity)
     if rule:
         incident.veto_status, incident.veto_rule_code = Incident.Veto.PROPOSED, rule
-    saved(incident, user)
-    if rule:
-        _tell_town(incident)
     return incident
 
 

@@ -19,7 +19,12 @@ def members(village):
     return Person.objects.filter(org_unit__path__startswith=village.path, active=True).order_by("position", "name")
 
 
-def create_session(user, village, *, kind, date, title, location="", expected=0) -> ActivitySession:
+def create_session(user, village, **fields) -> ActivitySession:
+    return saved(build_session(user, village, **fields), user)
+
+
+def build_session(user, village, *, kind, date, title, location="", expected=0) -> ActivitySession:
+    """A checked, unsaved session (creating saves it; editing copies its fields onto the existing one)."""
     if not can_edit(user, village):
         raise ActivityError("您无权登记该村（社区）的活动。")
     kinds = {str(k.pk): k for k in kinds_for(town_of(village))}
@@ -32,9 +37,8 @@ def create_session(user, village, *, kind, date, title, location="", expected=0)
         raise ActivityError("应到人数应为整数。") from None
     if not (0 <= expected <= MAX_EXPECTED):
         raise ActivityError("应到人数应在 0 至 100000 之间。")
-    session = ActivitySession(org_unit=village, kind=kind_obj, date=check_date(date, "活动日期"), title=text(title, "活动内容", 100),
-                              location=text(location, "地点", 60, required=False), expected=expected, recorded_by=user)
-    return saved(session, user)
+    return ActivitySession(org_unit=village, kind=kind_obj, date=check_date(date, "活动日期"), title=text(title, "活动内容", 100),
+                           location=text(location, "地点", 60, required=False), expected=expected, recorded_by=user)
 
 
 def _refresh_count(session):
