@@ -165,3 +165,11 @@ def test_api_certificate_and_import(act, client, api_token):
     assert r.status_code == 200 and Honour.objects.get().certificate_id
     other = records.add_honour(act.town_admin, w.sibling, title="省级森林乡村", level="provincial", issuer="省林业局", year=2021)
     assert client.post(f"/api/v1/activities/honours/{other.pk}/certificate", {"file": fake}, **cadre).status_code == 404
+
+
+def test_village_org_page_links_to_its_activities(act, login):
+    from django.urls import reverse
+
+    code = act.world.village.code
+    page = login(act.cadre).get(reverse("orgs:unit", args=[code])).content.decode()
+    assert f'href="/activities/villages/{code}/"' in page
