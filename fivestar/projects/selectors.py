@@ -93,3 +93,16 @@ def interests(project: Project) -> list:
 
 def return_totals(project: Project) -> list:
     return list(project.returns.values("year").annotate(total=Sum("amount")).order_by("-year"))
+
+
+def policy_units(user) -> list:
+    """The towns and counties whose incentive policy the user sets (the units of their MANAGE_PLANNING grants), so the
+    catalogue links straight to the policy behind its order. One query; none for users without the grant."""
+    from fivestar.core.roles import Action
+    from fivestar.core.scoping import user_grants
+    from fivestar.orgs.models import Level, OrgUnit
+
+    if not getattr(user, "is_authenticated", False):
+        return []
+    paths = [path for path, area in user_grants(user, Action.MANAGE_PLANNING) if path and not area]
+    return list(OrgUnit.objects.filter(path__in=paths, level__in=[Level.TOWN, Level.COUNTY]).order_by("path")[:5]) if paths else []

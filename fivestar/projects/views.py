@@ -39,6 +39,7 @@ def catalogue(request):
         "page_title": "项目推介", "page": page, "f": f, "stages": Stage.choices, "amounts": [(k, v[0]) for k, v in selectors.AMOUNTS.items()],
         "sorts": [(k, v[0]) for k, v in selectors.SORTS.items()], "industries": selectors.industries(request.user),
         "can_publish": _publish_villages(request.user).exists(), "query": params.urlencode(),
+        "policy_units": selectors.policy_units(request.user),
     })
 
 
