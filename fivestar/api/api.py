@@ -98,6 +98,7 @@ from fivestar.activities.api_edit import router as activities_edit_router  # noq
 from fivestar.boards.api import router as boards_router  # noqa: E402
 from fivestar.boards.screens.api import router as board_screens_router  # noqa: E402
 from fivestar.projects.api import router as projects_router  # noqa: E402
+from fivestar.projects.api_files import router as projects_files_router  # noqa: E402
 from fivestar.reviews.api import router as reviews_router  # noqa: E402
 
 api.add_router("/", account_router)
@@ -121,4 +122,5 @@ api.add_router("/", activities_edit_router)
 api.add_router("/", boards_router)
 api.add_router("/", board_screens_router)
 api.add_router("/", projects_router)
+api.add_router("/", projects_files_router)
 api.add_router("/", reviews_router)
