@@ -173,3 +173,21 @@ def test_village_org_page_links_to_its_activities(act, login):
     code = act.world.village.code
     page = login(act.cadre).get(reverse("orgs:unit", args=[code])).content.decode()
     assert f'href="/activities/villages/{code}/"' in page
+
+
+def test_pair_and_incident_edits(act, client, api_token, frameworks):
+    w = act.world
+    pair = records.add_pair(act.cadre, w.village, mentor=act.mentor.pk, mentee=act.secretary.pk, kind="secretary", start=D(2026, 1, 5))
+    edits.update_record(act.cadre, "pairs", pair, {"meetings_held": "3", "end": "2026-12-31"})
+    pair.refresh_from_db()
+    assert (pair.meetings_held, pair.end, pair.mentor_id) == (3, D(2026, 12, 31), act.mentor.pk)
+    with pytest.raises(ActivityError, match="同一人"):
+        edits.update_record(act.cadre, "pairs", pair, {"mentor": act.secretary.pk})
+    i = safety.record_incident(act.town_admin, w.village, date=D(2026, 3, 5), kind="petition", severity="minor", description="邻里纠纷")
+    url = f"/api/v1/activities/records/incidents/{i.pk}"
+    r = client.put(url, {"outcome": "已调解"}, content_type="application/json", **_h(api_token(act.cadre)))
+    assert r.status_code == 403 and "只有" in r.json()["detail"]  # the town entered it
+    r = client.put(url, {"severity": "major"}, content_type="application/json", **_h(api_token(act.town_admin)))
+    assert r.status_code == 200 and Incident.objects.get(pk=i.pk).veto_status == "proposed"
+    r = client.put(url, {"severity": "huge"}, content_type="application/json", **_h(api_token(act.town_admin)))
+    assert r.status_code == 400 and "严重程度" in r.json()["detail"]
