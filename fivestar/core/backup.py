@@ -34,7 +34,8 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.core.serializers.jsonl import Serializer as JsonlSerializer
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.core.serializers.base import DeserializationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -450,9 +451,11 @@ def restore(path: Path, using: str = DEFAULT_DB_ALIAS, storage=None, migrate: Ca
                     written.append(saved)
                     if saved != target:
                         raise BackupError(f"文件 {target} 无法按原名恢复（存储给出 {saved}），已撤销恢复。")
-        except BaseException:
+        except BaseException as exc:
             for name in written:
                 storage.delete(name)
+            if isinstance(exc, (DatabaseError, DeserializationError, ValueError)):
+                raise BackupError(f"导入数据失败（{type(exc).__name__}: {str(exc)[:300]}），已全部撤销：数据库仍为空，未留下任何文件。") from exc
             raise
     return {"manifest": manifest, "rows": loaded, "files": len(media)}
 

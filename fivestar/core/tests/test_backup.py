@@ -246,3 +246,40 @@ def test_sqlite_to_postgresql_and_back(populated, tmp_path, empty_sqlite):
         assert rows_and_files(final) == rows_and_files(archive)
     finally:
         _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def test_a_restore_that_fails_midway_leaves_the_database_empty_and_no_files(populated, tmp_path, empty_sqlite):
+    """An archive whose checksums were forged to match but whose rows are wrong (an area in a town that is not in
+    it): the load fails in its transaction, nothing stays in the database and the files written are removed."""
+    import hashlib
+
+    archive = tmp_path / "backup.zip"
+    backup(archive)
+    with zipfile.ZipFile(archive) as source:
+        manifest = json.loads(source.read(MANIFEST))
+        contents = {info.filename: source.read(info.filename) for info in source.infolist() if info.filename != MANIFEST}
+    area = json.loads(contents["data/orgs.Area.jsonl"].decode().splitlines()[0])
+    area["fields"]["town"] = 987654321
+    contents["data/orgs.Area.jsonl"] = (json.dumps(area, ensure_ascii=False) + "\n").encode()
+    for name, data in contents.items():
+        manifest["members"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    forged = tmp_path / "forged.zip"
+    with zipfile.ZipFile(forged, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, data in contents.items():
+            target.writestr(name, data)
+        target.writestr(MANIFEST, json.dumps(manifest))
+
+    env = sqlite_target(empty_sqlite, tmp_path / "target")
+    result = fivestar(env, "restore", str(forged))
+    assert result.returncode != 0
+    assert "导入数据失败" in result.stderr and "已全部撤销" in result.stderr and "Traceback" not in result.stderr
+    import sqlite3
+
+    db = sqlite3.connect(tmp_path / "target" / "fivestar.sqlite3")
+    try:
+        for table in ("orgs_orgunit", "orgs_area", "auth_user", "orgs_historicalorgunit", "rating_evidence"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
+    finally:
+        db.close()
+    media = tmp_path / "target" / "media"
+    assert not [p for p in media.rglob("*") if p.is_file()] if media.exists() else True
