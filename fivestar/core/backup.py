@@ -300,6 +300,8 @@ def verify(archive: zipfile.ZipFile, manifest: dict) -> None:
     if missing:
         raise BackupError(f"备份文件缺少清单中的文件（{missing[0]} 等 {len(missing)} 个），可能已损坏，已拒绝恢复，未做任何更改。")
     for name, expected in sorted(listed.items()):
+        if archive.getinfo(name).file_size != expected.get("size"):  # before reading it: a bomb is refused unread
+            raise BackupError(f"备份文件中的 {name} 大小与清单不符，文件可能已被篡改或损坏，已拒绝恢复，未做任何更改。")
         digest = hashlib.sha256()
         try:
             with archive.open(name) as member:
