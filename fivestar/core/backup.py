@@ -33,6 +33,7 @@ from django.core import serializers
 from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.serializers.jsonl import Serializer as JsonlSerializer
 from django.core.serializers.base import DeserializationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, models, transaction
@@ -104,6 +105,18 @@ class _Hashing(io.RawIOBase):
         self.size += len(data)
         self.target.write(data)
         return len(data)
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Django's encoder cuts times to milliseconds; a backup keeps every microsecond the database had."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        if isinstance(o, datetime.time):
+            return o.isoformat()
+        return super().default(o)
 
 
 class _Serializer(JsonlSerializer):
@@ -222,7 +235,7 @@ def backup(output: Path, using: str = DEFAULT_DB_ALIAS, storage=None, say: Calla
                 with archive.open(name, "w", force_zip64=True) as raw:
                     hashing = _Hashing(raw)
                     text = io.TextIOWrapper(io.BufferedWriter(hashing, COPY_BYTES), encoding="utf-8", newline="\n")
-                    _Serializer(permission_keys).serialize(counted(), stream=text)
+                    _Serializer(permission_keys).serialize(counted(), stream=text, cls=_Encoder)
                     text.flush()
                     text.detach().flush()
                 members[name] = {"sha256": hashing.sha256.hexdigest(), "size": hashing.size}
