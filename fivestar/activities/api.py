@@ -96,7 +96,7 @@ class IncidentOut(Schema):
     veto_event_id: int | None
 
 
-class DecisionIn(Schema):
+class VetoDecisionIn(Schema):
     reason: str = Field("", max_length=300)
 
 
@@ -234,12 +234,12 @@ def _decide(request, incident_id, action, payload):
 
 
 @router.post("/activities/incidents/{int:incident_id}/confirm", response={200: IncidentOut, 400: E, 403: E, 404: E}, summary="确认否决（摘星）")
-def confirm(request, incident_id: int, payload: DecisionIn):
+def confirm(request, incident_id: int, payload: VetoDecisionIn):
     return _decide(request, incident_id, safety.confirm_veto, payload)
 
 
 @router.post("/activities/incidents/{int:incident_id}/reject", response={200: IncidentOut, 400: E, 403: E, 404: E}, summary="不予否决")
-def reject(request, incident_id: int, payload: DecisionIn):
+def reject(request, incident_id: int, payload: VetoDecisionIn):
     return _decide(request, incident_id, safety.reject_veto, payload)
 
 

@@ -23,7 +23,7 @@ class StateOut(Schema):
     mark: str = Field(..., description="不依赖颜色的标记")
 
 
-class StarOut(Schema):
+class BoardStarOut(Schema):
     code: str
     name: str
 
@@ -71,7 +71,7 @@ class ChangedOut(Schema):
 class TownBoardOut(Schema):
     town: UnitRefOut
     year: int
-    stars: list[StarOut]
+    stars: list[BoardStarOut]
     legend: list[StateOut]
     rows: list[BoardRowOut]
     figures: dict | None = Field(..., description="乡镇保存的统计数（BoardStats.figures）")

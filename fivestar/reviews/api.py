@@ -94,13 +94,13 @@ class SettingsIn(Schema):
     thresholds: dict[str, int] = Field(default_factory=dict)
 
 
-class ExportIn(Schema):
+class ReviewExportIn(Schema):
     town: str = Field(..., max_length=15)
     year: int = Field(..., ge=2000, le=2100)
     kind: str = Field("docx", max_length=8, description="docx | pdf")
 
 
-class ExportOut(Schema):
+class ReviewExportOut(Schema):
     id: int
     town: str
     town_name: str
@@ -208,8 +208,8 @@ def put_settings(request, unit: str, body: SettingsIn):
     return _settings_out(request.user, u)
 
 
-@router.post("/reviews/exports", response={200: ExportOut, 400: E, 403: E, 404: E}, summary="导出乡镇述职考核材料（Word/PDF，后台生成）")
-def export_start(request, body: ExportIn):
+@router.post("/reviews/exports", response={200: ReviewExportOut, 400: E, 403: E, 404: E}, summary="导出乡镇述职考核材料（Word/PDF，后台生成）")
+def export_start(request, body: ReviewExportIn):
     unit = visible_town(request.user, body.town)
     try:
         export = exports_jobs.start_export(request.user, unit, body.year, body.kind)
@@ -218,7 +218,7 @@ def export_start(request, body: ExportIn):
     return exports_jobs.as_dict(ReviewExport.objects.select_related("unit").get(pk=export.pk))
 
 
-@router.get("/reviews/exports/{export_id}", response={200: ExportOut, 404: E}, summary="导出进度")
+@router.get("/reviews/exports/{export_id}", response={200: ReviewExportOut, 404: E}, summary="导出进度")
 def export_status(request, export_id: int):
     return exports_jobs.as_dict(exports_jobs.visible_export(request.user, export_id))
 

@@ -166,7 +166,8 @@ def test_commitments_and_results_on_a_phone_then_graded_and_public(plan, live_wo
         page.get_by_test_id("qr-link").click()
         expect(page.get_by_test_id("qr-title")).to_have_text(w.village.display_name)
         expect(page.get_by_test_id("qr-url")).to_have_text(f"{live_server.url}/public/commitments/{w.village.code}/")
-        assert page.get_by_test_id("qr-image").evaluate("img => img.complete && img.naturalWidth > 100")
+        # The QR image is a separate request: wait for it to load rather than reading it the moment the title shows.
+        page.wait_for_function("() => { const img = document.querySelector('[data-testid=qr-image]'); return img && img.complete && img.naturalWidth > 100; }")
         shot(page, "commitments-phone-qr")
         secretary_context.close()
 

@@ -124,7 +124,7 @@ def test_the_town_administrator_s_menu_on_a_desktop(live_world, live_server, bro
     page = context.new_page()
     sign_in(page, "town")
     nav = page.locator("#mainnav .navbar-nav.me-auto .nav-link")
-    expect(nav).to_have_text(["首页", "组织架构", "人员管理", "集体经济", "评星定级", "督导检查", "目标与台账", "观摩与红黑旗", "党建活动", "会议调度", "数据导入", "操作记录"])
+    expect(nav).to_have_text(["首页", "挂图作战", "组织架构", "人员管理", "集体经济", "评星定级", "督导检查", "目标与台账", "观摩与红黑旗", "党建活动", "项目推介", "会议调度", "述职考核", "数据导入", "操作记录"])
     expect(page.locator("#mainnav").get_by_role("link", name="创建标准")).to_have_count(0)
     expect(page.get_by_test_id("stat-villages")).to_be_visible()  # the overview home stays for administrators
     shot(page, "town-admin-menu-desktop")
