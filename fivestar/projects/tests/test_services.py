@@ -157,3 +157,21 @@ def test_catalogue_filters_and_junk(proj):
     assert q(amount="gte200") == ["乙"]
     assert sorted(q(stage="junk", amount="zzz", min="abc", sort="'; drop")) == ["乙", "甲"]
     assert q(stage="agreed") == []
+
+
+def test_returns_move_both_villages_income_rule(proj):
+    """The income rule itself, not only the figure it reads: a return to each participant moves its score."""
+    from fivestar.standards.engine import evaluate, load_framework
+    from fivestar.standards.tests.engine_helpers import rule, single
+
+    framework = load_framework(single(rule("r", "metric", 10, indicator="collective_income",
+                                           thresholds=[{"min": 50000, "points": 6}, {"min": 100000, "points": 10}])))
+    w = proj.world
+    save_income(proj.cadre, w.village, IncomeValues(2025, Decimal("80000")))
+
+    def score(village):
+        return evaluate(framework, {}, indicators=values_for(village, 2025)).stars[0].rule_scores["r"]
+
+    assert (score(w.village), score(w.sibling)) == (6, 0)
+    record_returns(proj.town_admin, proj.agreed(), 2025, {w.village.code: "30000", w.sibling.code: "60000"})
+    assert (score(w.village), score(w.sibling)) == (10, 6)
