@@ -4,6 +4,8 @@ import datetime
 
 from django.utils import timezone
 
+from fivestar.core import values
+
 from .errors import ActivityError
 
 
@@ -25,18 +27,7 @@ def check_year(year) -> int:
 
 
 def check_date(value, label: str = "日期", *, future_ok: bool = False) -> datetime.date:
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ActivityError(f"{label}格式应为 YYYY-MM-DD，例如 2026-11-20。") from None
-    if not isinstance(value, datetime.date):
-        raise ActivityError(f"请填写{label}。")
-    if value.year < 2000:
-        raise ActivityError(f"{label}不能早于 2000 年。")
-    if not future_ok and value > timezone.localdate():
-        raise ActivityError(f"{label}不能晚于今天。")
-    return value
+    return values.check_date(value, label, ActivityError, future_ok=future_ok)
 
 
 def text(value, label: str, limit: int, *, required: bool = True) -> str:

@@ -1,9 +1,10 @@
 """Small shared checks: amounts, years, dates, text lengths; saving with attribution; the project's history."""
 
-import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils import timezone
+
+from fivestar.core import values
 
 from ..models import StageEvent
 from .errors import ProjectError
@@ -42,20 +43,7 @@ def check_year(year) -> int:
 
 
 def check_date(value, label: str, *, required: bool = True, future_ok: bool = False):
-    if value in (None, "") and not required:
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ProjectError(f"{label}格式应为 YYYY-MM-DD，例如 2026-11-20。") from None
-    if not isinstance(value, datetime.date):
-        raise ProjectError(f"请填写{label}。")
-    if value.year < 2000:
-        raise ProjectError(f"{label}不能早于 2000 年。")
-    if not future_ok and value > timezone.localdate():
-        raise ProjectError(f"{label}不能晚于今天。")
-    return value
+    return values.check_date(value, label, ProjectError, required=required, future_ok=future_ok)
 
 
 def text(value, label: str, limit: int, *, required: bool = True, multiline: bool = False) -> str:
