@@ -43,9 +43,11 @@ def record_list(request, what):
     what = _what(what)
     qs, applied = selectors.records(request.user, what, request.GET)
     page = paginate(request, qs)
-    rows = [{"record": r, "cells": row(what, r)} for r in page]
+    columns = header(what)
+    # Each cell with its column's name: on a phone the table stacks into cards and a bare "16" or "87.5" says nothing.
+    rows = [{"record": r, "cells": list(zip(columns, row(what, r)))} for r in page]
     return render(request, "activities/list.html", {
-        "page_title": selectors.LABELS[what], "what": what, "labels": selectors.LABELS, "header": header(what), "rows": rows,
+        "page_title": selectors.LABELS[what], "what": what, "labels": selectors.LABELS, "header": columns, "rows": rows,
         "page": page, "applied": applied, "kinds": FILTER_KINDS.get(what, []), "query": request.GET.urlencode(),
         "veto_choices": Incident.Veto.choices,
     })

@@ -189,3 +189,12 @@ def test_incident_list_filters_proposed_vetoes(act, login, frameworks):
     safety.record_incident(act.cadre, act.world.village, date=D(2026, 3, 2), kind="petition", severity="minor", description="纠纷")
     page = login(act.town_admin).get("/activities/list/incidents/?veto=proposed").content.decode()
     assert "盗窃" in page and "纠纷" not in page
+
+
+def test_list_cells_carry_their_column_name_for_the_phone_cards(act, login):
+    """On a phone the table stacks into cards: every cell names its column, or a bare "16" says nothing."""
+    _session(act, 1)
+    html = login(act.county_admin).get("/activities/list/sessions/").content.decode()
+    from fivestar.activities.columns import header
+    for name in header("sessions"):
+        assert f'data-label="{name}"' in html
