@@ -4,13 +4,15 @@ from django.urls import include, path
 
 from fivestar.api.api import api
 from fivestar.core import views as core_views
+from fivestar.core.ratelimit import GET, rate_limited
 
 handler404 = "fivestar.core.views.not_found"
 handler500 = "fivestar.core.views.server_error"
 
 urlpatterns = [
     path("", core_views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("login/", rate_limited("login")(rate_limited("public_page", GET)(auth_views.LoginView.as_view(redirect_authenticated_user=True))),
+         name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("fivestar.core.urls")),
     path("orgs/", include("fivestar.orgs.urls")),
@@ -32,5 +34,7 @@ urlpatterns = [
     path("projects/", include("fivestar.projects.urls")),
     path("reviews/", include("fivestar.reviews.urls")),
     path("api/v1/", api.urls),
+    # Before admin.site.urls: the admin's own login view, limited like ours.
+    path("django-admin/login/", rate_limited("login")(rate_limited("public_page", GET)(admin.site.login))),
     path("django-admin/", admin.site.urls),
 ]

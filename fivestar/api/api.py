@@ -7,6 +7,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from pydantic import Field
 
 from fivestar.core.middleware import API_STATUS_MESSAGES
+from fivestar.core.ratelimit import ANY, AddressThrottle, rate_limited
 
 from .auth import BearerToken
 from .errors import translate
@@ -20,6 +21,7 @@ api = NinjaAPI(
     auth=BearerToken(),
     urls_namespace="api",
     parser=CleaningParser(),
+    docs_decorator=rate_limited("api_docs", ANY),  # the document is built from every route on each request, whatever the method
 )
 
 
@@ -36,7 +38,8 @@ class ErrorOut(Schema):
     detail: str
 
 
-@api.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut}, tags=["认证"], summary="获取接口令牌")
+@api.post("/auth/token", auth=None, throttle=AddressThrottle("api_token"), response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
+          tags=["认证"], summary="获取接口令牌")
 def issue_token(request, payload: TokenIn):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):

@@ -49,6 +49,7 @@ SKIPPED = {
     "auth.permission": "由 migrate 重新创建，引用处以自然键（权限代码、应用名、模型名）保存",
     "sessions": "登录会话不备份，恢复后用户重新登录",
     "axes": "登录失败限制记录不备份",
+    "core.ratecounter": "访问频率计数不备份（只对当前时间窗有意义）",
     "django_tasks_database": "后台任务队列记录（django-tasks-db 任务结果）不备份；各业务任务自身的记录已备份",
 }
 

@@ -42,3 +42,16 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.model_label} {self.object_repr}"
+
+
+class RateCounter(models.Model):
+    """Requests of one client (a keyed digest of its address) under one named limit in one time window
+    (fivestar.core.ratelimit). Rows whose window is over are deleted when the next window opens."""
+
+    key = models.CharField("计数键", max_length=80, unique=True)
+    count = models.PositiveIntegerField("次数", default=0)
+    expires_at = models.DateTimeField("窗口结束", db_index=True)
+
+    class Meta:
+        verbose_name = "访问频率计数"
+        verbose_name_plural = "访问频率计数"

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
+from fivestar.core.ratelimit import GET, rate_limited
 from fivestar.orgs.models import Level, OrgUnit
 
 from . import commitment_rows as rows
@@ -38,6 +39,7 @@ def _star_names(village) -> dict[str, str]:
     return {code: star.name for code, star in StarCatalog(village).stars(village.branch_type).items()}
 
 
+@rate_limited("public_page", GET)
 @require_GET
 @cache_control(public=True, max_age=60)
 def public_page(request, code):

@@ -1,8 +1,8 @@
 """Reads behind the public notice (公示) pages: no user, so everything is narrowed by the round's token and scope."""
 
-from django.conf import settings
 from django.http import Http404
 
+from fivestar.core.ratelimit import client_ip
 from fivestar.orgs.models import Level, OrgUnit
 
 from .models import Assessment, Round, RoundResult, RoundUnitStats, StarHolding, Status
@@ -100,19 +100,6 @@ def recognised_rows(rnd: Round, town: OrgUnit) -> list[dict]:
          "stars": _stars(names, r.org_unit.branch_type, r.awarded)}
         for r in results
     ]
-
-
-def client_ip(request) -> str:
-    """The client's address: REMOTE_ADDR, or the address our own proxy appended to X-Forwarded-For.
-
-    X-Forwarded-For is honoured only when settings.USE_X_FORWARDED_FOR is true (a trusted proxy in front);
-    its right-most entry is the one that proxy added, the rest can be forged by the client.
-    """
-    if getattr(settings, "USE_X_FORWARDED_FOR", False):
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def fingerprint(request) -> str:

@@ -1,5 +1,6 @@
 """The public notice (公示): no login. A page per round and per town, a QR code for the notice board,
-a printable A4 notice, and the objection (异议) form, rate-limited per client by the service."""
+a printable A4 notice, and the objection (异议) form. Every view is limited per client address (fivestar.core.ratelimit);
+the service also accepts at most a few objections per address and round."""
 
 import io
 
@@ -13,6 +14,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fivestar.core.pagination import paginate
+from fivestar.core.ratelimit import GET, POST, rate_limited
 from fivestar.orgs.models import Level
 
 from . import selectors_public as sel
@@ -48,6 +50,7 @@ def _units(request, rnd, current) -> dict:
             "summary": stats.table_row(current.figures(), [], current.unit) if current else None}
 
 
+@rate_limited("public_page", GET)
 @require_GET
 def round_page(request, token):
     rnd = sel.round_by_token(token)
@@ -55,6 +58,7 @@ def round_page(request, token):
     return render(request, "rating/public/round.html", context)
 
 
+@rate_limited("public_page", GET)
 @require_GET
 def unit_page(request, token, code):
     """One unit of the round (city, county…) on the public notice: its figures and its children's."""
@@ -66,6 +70,8 @@ def unit_page(request, token, code):
     return render(request, "rating/public/round.html", context)
 
 
+@rate_limited("objection", POST)
+@rate_limited("public_page", GET)
 @csrf_protect
 @never_cache
 @require_http_methods(["GET", "POST"])
@@ -100,6 +106,7 @@ def town_page(request, token, code):
     return render(request, "rating/public/town.html", context, status=status)
 
 
+@rate_limited("public_page", GET)
 @require_GET
 def print_page(request, token, code):
     rnd = sel.round_by_token(token)
@@ -121,6 +128,7 @@ def _png(url: str) -> HttpResponse:
     return response
 
 
+@rate_limited("public_qr", GET)
 @require_GET
 def town_qr(request, token, code):
     rnd = sel.round_by_token(token)
@@ -128,6 +136,7 @@ def town_qr(request, token, code):
     return _png(request.build_absolute_uri(reverse("public:town", args=[token, code])))
 
 
+@rate_limited("public_qr", GET)
 @require_GET
 def round_qr(request, token):
     sel.round_by_token(token)

@@ -138,7 +138,7 @@ AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "fivestar.core.login_throttle.AddressAwareHandler"
 AXES_LOCKOUT_CALLABLE = "fivestar.core.login_throttle.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "fivestar.rating.selectors_public.client_ip"  # honours USE_X_FORWARDED_FOR like the rest
+AXES_CLIENT_IP_CALLABLE = "fivestar.core.ratelimit.client_ip"  # honours USE_X_FORWARDED_FOR like the rest
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
@@ -188,6 +188,14 @@ PAGE_SIZE = 50
 # Behind a trusted reverse proxy, take the client address for rate limits (public objections) from the
 # right-most X-Forwarded-For entry; never enable it when clients can reach gunicorn directly.
 USE_X_FORWARDED_FOR = os.environ.get("USE_X_FORWARDED_FOR", "0") == "1"
+
+# Per-address limits on what is reachable without logging in (public pages, the objection form, login, the API token):
+# the defaults are in fivestar/core/ratelimit.py; override with e.g. FIVESTAR_RATE_LIMITS="login=100/300,objection=30/600"
+# (name=requests/seconds; requests 0 turns a limit off).
+FIVESTAR_RATE_LIMITS = {
+    name: (int(value.split("/")[0]), int(value.split("/")[1]))
+    for name, _, value in (item.partition("=") for item in env_list("FIVESTAR_RATE_LIMITS"))
+}
 
 LOGGING = {
     "version": 1,

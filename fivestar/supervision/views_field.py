@@ -15,6 +15,9 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
+from django.views.decorators.http import require_GET
+
+from fivestar.core.ratelimit import GET, rate_limited
 
 from .field_context import may_use_field, page_data
 from .views_common import crumbs, tabs
@@ -53,6 +56,8 @@ OFFLINE_ASSETS = (
 
 
 @never_cache
+@rate_limited("public_page", GET)  # reachable without a login, like every public view
+@require_GET
 def field_sw(request):
     """The page's service worker, served from the page's path so its scope covers the page."""
     assets = [static(name) for name in OFFLINE_ASSETS]
