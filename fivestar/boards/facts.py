@@ -15,6 +15,7 @@ A village × star cell is:
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from fivestar.supervision.models.problem import OPEN_STATUSES
 
 from . import states
 
+CACHE_SECONDS = 600  # a town's facts between two refreshes of its kept row (the key changes with every refresh)
 CHUNK = 400  # towns per IN (…) list: ~25,000 villages' rows per grouped query at most
 
 
@@ -51,15 +53,17 @@ def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def load(town_ids, year: int) -> dict[int, VillageFacts]:
-    """village id → facts, for every active village of these towns (7 queries per CHUNK towns)."""
+def load(town_ids, year: int, villages=None) -> dict[int, VillageFacts]:
+    """village id → facts, for every active village of these towns (6 queries per CHUNK towns); or only for
+    `villages` (OrgUnits already read by the caller, saving the query that lists them)."""
     town_ids = sorted(set(town_ids))
     out: dict[int, VillageFacts] = {}
     start, end = year_bounds(year)
     for first in range(0, len(town_ids), CHUNK):
         towns = town_ids[first:first + CHUNK]
-        for pk, town_id, branch_type in (OrgUnit.objects.filter(parent_id__in=towns, level=Level.VILLAGE, active=True)
-                                         .values_list("id", "parent_id", "branch_type")):
+        listed = ((v.pk, v.parent_id, v.branch_type) for v in villages) if villages is not None else (
+            OrgUnit.objects.filter(parent_id__in=towns, level=Level.VILLAGE, active=True).values_list("id", "parent_id", "branch_type"))
+        for pk, town_id, branch_type in listed:
             out[pk] = VillageFacts(pk, town_id, branch_type or "rural")
         in_towns = {"org_unit__parent_id__in": towns}
         holdings = (StarHolding.objects.filter(**in_towns).filter(Q(lost_at__isnull=True) | Q(lost_at__gte=start, lost_at__lt=end))
@@ -119,3 +123,19 @@ def cell(facts: VillageFacts, code: str) -> dict:
             return {"state": states.AT_RISK, "reasons": reasons, "flagged": False}
         return {"state": states.ON_TRACK, "reasons": ["当前申报已达到该星，无逾期问题和任务"], "flagged": False}
     return {"state": states.NOT_TARGETED, "reasons": ["未列入本年度目标"], "flagged": False}
+
+
+def load_town(town_id: int, year: int, kept_at: datetime.datetime | None, dirty: bool) -> dict[int, VillageFacts]:
+    """One town's facts, from the cache when nothing moved them since the town's kept figures were computed.
+
+    A committed change marks its town dirty (BoardDirty) in its own transaction, and the refresh that clears the mark
+    rewrites the kept row's `updated_at`: so facts cached under that time are exactly what the kept figures were made
+    from. A dirty town, or one with no kept row yet, is read fresh and not cached."""
+    if dirty or kept_at is None:
+        return load([town_id], year)
+    key = f"boards:facts:{town_id}:{year}:{kept_at.isoformat()}"
+    known = cache.get(key)
+    if known is None:
+        known = load([town_id], year)
+        cache.set(key, known, CACHE_SECONDS)
+    return known

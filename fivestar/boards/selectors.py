@@ -13,7 +13,7 @@ them). Nothing here writes.
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Max, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +29,7 @@ from fivestar.rating.models import Round, RoundResult, RoundUnitStats
 from . import facts as board_facts
 from . import figures as board_figures
 from . import states
-from .models import BoardStats
+from .models import BoardDirty, BoardStats
 
 CHILDREN_PER_PAGE = 50
 
@@ -86,7 +86,9 @@ def _plan(unit, year) -> dict | None:
 
 
 def _stats(unit, year):
-    return BoardStats.objects.filter(year=year, unit=unit).values("figures", "updated_at").first()
+    """The unit's kept row for the year, and whether a change has marked it (a town) for a refresh since."""
+    dirty = Exists(BoardDirty.objects.filter(town_id=OuterRef("unit_id")))
+    return BoardStats.objects.filter(year=year, unit=unit).annotate(dirty=dirty).values("figures", "updated_at", "dirty").first()
 
 
 def derived(figures: dict | None) -> dict:
@@ -112,6 +114,14 @@ def derived(figures: dict | None) -> dict:
 # ------------------------------------------------------------------------------------------------- town
 
 
+# The unit fields a board row shows (name, code, what decides its stars and filters); the rest stays unread.
+_ROW_FIELDS = ("id", "code", "name", "display_name", "level", "parent_id", "branch_type", "category", "area_id", "active")
+
+
+def _related_row(relation: str) -> list[str]:
+    return [relation, *(f"{relation}__{f}" for f in _ROW_FIELDS)]
+
+
 def town_board(user, town, year, *, area=None, category=None, star=None) -> dict:
     """The town's board for `year`. `area`: an area id; `category`: a 创建类别 code; `star`: a star code (one column)."""
     if not can_see_town(user, town):
@@ -125,7 +135,7 @@ def town_board(user, town, year, *, area=None, category=None, star=None) -> dict
     if custom:
         labels.update({k: v for k, v in custom.items() if v})
     villages = (OrgUnit.objects.visible_to(user).filter(parent=town, level=Level.VILLAGE, active=True)
-                .select_related("area").order_by("area__name", "code"))
+                .select_related("area").only(*_ROW_FIELDS, "area__name").order_by("area__name", "code"))
     if area:
         villages = villages.filter(area_id=area)
     if category:
@@ -136,7 +146,9 @@ def town_board(user, town, year, *, area=None, category=None, star=None) -> dict
     types = {v.branch_type or "rural" for v in villages} or {"rural"}
     stars = [(code, name) for code, name in star_names.items() if any(code in by_type[t] for t in types if t in by_type)]
     columns = [(c, n) for c, n in stars if c == star] if star in star_names else stars
-    known = board_facts.load([town.pk], year)
+    kept = _stats(town, year)
+    known = board_facts.load_town(town.pk, year, kept["updated_at"] if kept else None, kept["dirty"] if kept else True)
+    cell_url = reverse("boards:cell", args=[0, "_"]) + f"?year={year}"  # one reverse, not one per cell
     rows = []
     for village in villages:
         f = known.get(village.pk) or board_facts.VillageFacts(village.pk, town.pk, village.branch_type or "rural")
@@ -147,30 +159,29 @@ def town_board(user, town, year, *, area=None, category=None, star=None) -> dict
                 cells[code] = {"state": "", "reasons": ["不适用于该类型支部"], "flagged": False, "url": ""}
                 continue
             c = board_facts.cell(f, code)
-            c["url"] = reverse("boards:cell", args=[village.pk, code]) + f"?year={year}"
+            c["url"] = cell_url.replace("/0/_/", f"/{village.pk}/{code}/", 1)
             cells[code] = c
         rows.append({"village": village, "area": village.area.name if village.area_id else "",
                      "category": labels.get(village.category, ""), "category_code": village.category,
                      "cells": cells, "rating_held": min(len(f.held), 5), "target_rating": f.target_rating,
                      "has_target": f.has_target})
-    kept = _stats(town, year)
     today = timezone.localdate()
     month = board_figures.flags_month(year, today)
     first = datetime.date(int(month[:4]), int(month[5:]), 1)
     flags = [{"village": e.village, "flag": e.flag, "flag_name": e.get_flag_display(), "rank": e.rank}
              for e in FlagEntry.objects.filter(round__town=town, round__status=FlagRound.Status.PUBLISHED,
                                                round__period_start__year=first.year, round__period_start__month=first.month)
-             .exclude(flag="").select_related("village").order_by("flag", "rank")]
+             .exclude(flag="").select_related("village").only("flag", "rank", *_related_row("village")).order_by("flag", "rank")]
     last_event = (ObservationEvent.objects.filter(org_unit=town, status="published").order_by("-date", "-id").values("id")[:1])
     ranking = [{"rank": r.rank, "village": r.village, "score": r.score, "event": r.event.title}
-               for r in RankingEntry.objects.filter(event_id__in=last_event).select_related("village", "event").order_by("rank")]
-    last_round = RoundResult.objects.filter(org_unit__parent=town).aggregate(last=Max("round_id"))["last"]
-    changed = []
-    if last_round:
-        for r in RoundResult.objects.filter(round_id=last_round, org_unit__parent=town).select_related("org_unit").order_by("org_unit__code"):
-            if r.gained or r.lost:
-                changed.append({"village": r.org_unit, "gained": [star_names.get(c, c) for c in r.gained],
-                                "lost": [star_names.get(c, c) for c in r.lost]})
+               for r in RankingEntry.objects.filter(event_id__in=last_event).select_related("village", "event")
+               .only("rank", "score", "event__title", *_related_row("village")).order_by("rank")]
+    # The last round with results in this town, as a subquery: one query for its changes.
+    last_round = RoundResult.objects.filter(org_unit__parent=town).order_by("-round_id").values("round_id")[:1]
+    changed = [{"village": r.org_unit, "gained": [star_names.get(c, c) for c in r.gained], "lost": [star_names.get(c, c) for c in r.lost]}
+               for r in RoundResult.objects.filter(round_id=Subquery(last_round), org_unit__parent=town)
+               .select_related("org_unit").only("gained", "lost", *_related_row("org_unit")).order_by("org_unit__code")
+               if r.gained or r.lost]
     figures = kept["figures"] if kept else None
     return {
         "town": town, "year": year, "stars": stars, "columns": columns, "rows": rows,

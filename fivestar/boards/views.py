@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from fivestar.orgs.models import Level, OrgUnit
 
-from . import params, selectors, states
+from . import matrix_html, params, selectors, states
 
 
 @login_required
@@ -36,9 +36,6 @@ def town(request, pk):
     year = params.year_of(g.get("year"))
     board = selectors.town_board(request.user, unit, year, area=params.area_of(g.get("area")),
                                  category=params.category_of(g.get("category")), star=params.star_of(g.get("star")))
-    legend = {s["code"]: s for s in states.legend()}
-    for row in board["rows"]:
-        row["ordered"] = [{"code": code, **row["cells"][code], "style": legend.get(row["cells"][code]["state"])} for code, _ in board["columns"]]
     figures = board["figures"] or {}
     star_rows = [{"code": code, "name": name, "cells": (figures.get("cells") or {}).get(code, {}),
                   "held": (figures.get("held_by_star") or {}).get(code, 0),
@@ -50,6 +47,7 @@ def town(request, pk):
     return render(request, "boards/town.html", {"b": board, "page_title": f"挂图作战 · {unit.display_name}",
                                                 "breadcrumbs": _crumbs(request.user, unit), "years": _years(),
                                                 "star_rows": star_rows, "ratings": ratings, "branches": figures.get("branches") or 0,
+                                                "matrix_body": matrix_html.body(board["rows"], board["columns"]),
                                                 "col_totals": [board["counts"][code] for code, _ in board["columns"]]})
 
 

@@ -101,3 +101,28 @@ def test_queries_do_not_grow_with_villages_or_towns(seeded, login):
     rebuild_board_stats(YEAR)
     assert _count(client, town_url) == few_town
     assert _count(client, county_url) == few_county
+
+
+def test_the_matrix_reads_cached_facts_until_a_change_marks_the_town(seeded, login, django_capture_on_commit_callbacks):
+    """Between two refreshes a town's village facts come from the cache (fewer queries); a committed change marks the
+    town and the next page reads fresh facts at once, before any refresh ran."""
+    from django.db import transaction
+
+    from fivestar.core import board_marks
+
+    w = seeded.world
+    client = login(seeded.plan.town_admin)
+    url = f"/boards/town/{w.town.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as cached:
+        page = client.get(url).content.decode()
+    assert 'data-village="%s"' % w.village.code in page
+    assert not any("rating_starholding" in q["sql"] for q in cached.captured_queries)
+    with django_capture_on_commit_callbacks(execute=False), transaction.atomic():
+        seeded.hold(w.village, "stjy")
+        board_marks.towns_moved([w.town.pk])
+    with CaptureQueriesContext(connection) as fresh:
+        page = client.get(url).content.decode()
+    assert any("rating_starholding" in q["sql"] for q in fresh.captured_queries)
+    row = page.split(f'data-village="{w.village.code}"')[1].split("</tr>")[0]
+    assert row.count('data-state="held"') == 1  # stjy, held now
