@@ -177,6 +177,7 @@ XLSX_MAX_COLUMNS = int(os.environ.get("XLSX_MAX_COLUMNS", "200"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A background job (a round opening, a division import) whose worker has not reported for this many
 # seconds is shown as 已停滞 and resumed by the next `fivestar worker` (or `fivestar resume-jobs`).
+EXPORT_RETENTION_DAYS = int(os.environ.get("FIVESTAR_EXPORT_RETENTION_DAYS", "30"))  # exported files, then removed
 JOB_STALL_SECONDS = int(os.environ.get("FIVESTAR_JOB_STALL_SECONDS", "300"))
 ROUND_OPEN_BATCH = int(os.environ.get("FIVESTAR_ROUND_OPEN_BATCH", "2000"))
 

@@ -11,9 +11,11 @@ class BoardScreensConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from fivestar.core import jobs
+        from fivestar.core import jobs, retention
 
         from .exports_jobs import resume_export, stalled_exports
+        from .models import BoardExport
         from .tasks import run_board_export
 
         jobs.register(jobs.Resumable("挂图作战导出", stalled_exports, resume_export, run_board_export.module_path))
+        retention.register(BoardExport)  # its files go after EXPORT_RETENTION_DAYS

@@ -2,7 +2,8 @@
 `close_overdue` (截止处理 of branches past their stage deadline; idempotent, effectively daily),
 `boards_refresh` (挂图作战: refresh the towns marked dirty, rebuild the year once a day), `supervision_daily` (督导问题 reminders, overdue marking and escalation; idempotent), `planning_daily` (创建台账
 reminders and overdue marking, monthly commitment reminders; idempotent), and
-`resume_jobs` (queue again background jobs whose worker died; `fivestar worker` also does it itself).
+`resume_jobs` (queue again background jobs whose worker died; `fivestar worker` also does it itself) and
+`purge_exports` (remove exported files older than EXPORT_RETENTION_DAYS; the export rows stay).
 
 Run it as one long-lived process next to the web server, e.g. a systemd unit:
 
@@ -24,11 +25,11 @@ from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils import timezone
 
-JOBS = ["send_reminders", "close_overdue", "supervision_daily", "planning_daily", "meetings_daily", "boards_refresh", "resume_jobs"]
+JOBS = ["send_reminders", "close_overdue", "supervision_daily", "planning_daily", "meetings_daily", "boards_refresh", "resume_jobs", "purge_exports"]
 
 
 class Command(BaseCommand):
-    help = "定时任务：每隔 N 分钟运行一次（send_reminders、close_overdue、supervision_daily、planning_daily、meetings_daily、boards_refresh、resume_jobs）；--once 只运行一轮"
+    help = "定时任务：每隔 N 分钟运行一次（send_reminders、close_overdue、supervision_daily、planning_daily、meetings_daily、boards_refresh、resume_jobs、purge_exports）；--once 只运行一轮"
 
     def add_arguments(self, parser):
         parser.add_argument("--interval", type=int, default=60, help="两轮之间的间隔（分钟，默认 60）")
