@@ -95,7 +95,7 @@ class Inspector(Visitor):
 
     def reinspect(self):
         me = self.me
-        self.get(f"/supervision/problems/?unit={me['town']}&status=checking", "inspector: problem list (待复查)")
+        self.get(f"/supervision/problems/?unit={me['town']}&status=checking", "inspector: problem list (checking)")
         waiting = self.shared.to_check.get(me["town"])
         if not waiting:
             return
@@ -104,12 +104,12 @@ class Inspector(Visitor):
         page = self.get(f"/supervision/problems/{problem['id']}/", "inspector: problem page")
         self.pause()
         if self.rng.random() < 0.2:
-            resp = self.post(f"/supervision/problems/{problem['id']}/reject/", "inspector: return (退回)",
+            resp = self.post(f"/supervision/problems/{problem['id']}/reject/", "inspector: return to village",
                              data={"comment": "现场复查仍有部分未整改到位，请继续整改。", "version": version_of(page)}, expect=(302,))
             if resp.status_code == 302:
                 self.shared.to_rectify.append({**problem, "status": "rectifying"})
         else:
-            self.post(f"/supervision/problems/{problem['id']}/accept/", "inspector: sign off (销号)",
+            self.post(f"/supervision/problems/{problem['id']}/accept/", "inspector: sign off",
                       data={"comment": "现场复查已整改到位，同意销号。", "version": version_of(page)}, expect=(302,))
 
 

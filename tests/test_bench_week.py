@@ -129,7 +129,7 @@ def test_week_setup_and_every_kind_of_person_once(transactional_db):
     problem = Problem.objects.get(pk=new.order_by("pk").last().pk)
     assert problem.status == "checking" and Rectification.objects.filter(problem=problem, evidence__isnull=False).exists()
     inspector.reinspect()
-    assert {"inspector: sign off (销号)", "inspector: return (退回)"} & set(inspector.sent)
+    assert {"inspector: sign off", "inspector: return to village"} & set(inspector.sent)
     everyone += [inspector, rectifier]
 
     # A town holds its dispatch meeting; a leader watches the boards; the county administrator exports, in turn.
@@ -150,4 +150,6 @@ def test_week_setup_and_every_kind_of_person_once(transactional_db):
     everyone += [meeting, watcher, exporter]
 
     assert [f for p in everyone for f in p.failures] == []
-    assert len({kind for p in everyone for kind in p.sent}) >= 35  # every request kind of the week was sent
+    kinds = {kind for p in everyone for kind in p.sent}
+    assert len(kinds) >= 35  # every request kind of the week was sent
+    assert all(kind.isascii() for kind in kinds), "the kind travels in an HTTP header (X-Bench-Kind): latin-1 only"
