@@ -3,11 +3,28 @@
 from django.conf import settings
 from django.db import models
 
+from .append_only import AuditTrailIsAppendOnly, is_unlocked
 from .scoping import ScopedQuerySet
 
 
+class AuditEventQuerySet(ScopedQuerySet):
+    """Rows are added, never changed or removed (fivestar/core/append_only.py)."""
+
+    def update(self, **kwargs):
+        if not is_unlocked():
+            raise AuditTrailIsAppendOnly(self.model._meta.db_table)
+        return super().update(**kwargs)
+
+    def delete(self):
+        if not is_unlocked():
+            raise AuditTrailIsAppendOnly(self.model._meta.db_table)
+        return super().delete()
+
+
 class AuditEvent(models.Model):
-    """One write: who, when, what, and the before/after values. Scoped through the unit it belongs to."""
+    """One write: who, when, what, and the before/after values. Scoped through the unit it belongs to.
+    Append-only: an existing row is never saved again or deleted (fivestar/core/append_only.py); the account and
+    the unit it names cannot be deleted while it exists (deactivate them instead)."""
 
     class Action(models.TextChoices):
         CREATE = "create", "新增"
@@ -22,26 +39,37 @@ class AuditEvent(models.Model):
         RECOGNISE = "recognise", "认定"
 
     at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     action = models.CharField("操作", max_length=10, choices=Action.choices)
     model = models.CharField("对象类型", max_length=60)
     model_label = models.CharField("对象类型名称", max_length=60)
     object_id = models.CharField("对象编号", max_length=40, blank=True)
     object_repr = models.CharField("对象", max_length=200)
-    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="所属单位", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    org_unit = models.ForeignKey("orgs.OrgUnit", verbose_name="所属单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     changes = models.JSONField("变更内容", default=list, blank=True)
     summary = models.CharField("说明", max_length=300, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "操作记录"
         verbose_name_plural = "操作记录"
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["model", "object_id", "-at"]), models.Index(fields=["org_unit", "-at"])]
+        base_manager_name = "objects"  # cascades and generic code (_base_manager) meet the same guard
 
     def __str__(self):
         return f"{self.get_action_display()} {self.model_label} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and not is_unlocked():
+            raise AuditTrailIsAppendOnly(self._meta.db_table)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not is_unlocked():
+            raise AuditTrailIsAppendOnly(self._meta.db_table)
+        return super().delete(*args, **kwargs)
 
 
 class RateCounter(models.Model):

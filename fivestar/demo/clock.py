@@ -16,6 +16,8 @@ from django.apps import apps
 from django.db import models
 from django.utils import timezone
 
+from fivestar.core.append_only import unlocked
+
 CN_ORDINALS = "一二三四五六"
 # The apps whose rows carry "when it happened" timestamps the demo's services write.
 STAMPED_APPS = ("rating", "inbox", "core", "indicators")
@@ -103,8 +105,9 @@ class Stamper:
             from fivestar.inbox.models import Notification
 
             Notification.objects.filter(created_at__range=(start, end)).update(read_at=when + datetime.timedelta(hours=2))
-        for model, name in self.fields:
-            model._base_manager.filter(**{f"{name}__range": (start, end)}).update(**{name: when})
+        with unlocked():  # dating the story's own audit trail and history rows: the one rewrite the audit trail allows
+            for model, name in self.fields:
+                model._base_manager.filter(**{f"{name}__range": (start, end)}).update(**{name: when})
 
     @staticmethod
     def _json_times(start, end, when):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fivestar.core.models import AuditEvent
 from fivestar.core.roles import Role
+from fivestar.demo.clock import pinned
 from fivestar.people.models import Person, Responsibility, RoleAssignment
 from fivestar.rating.models import Assessment
 from fivestar.rating.services import approve, recognise, reopen, return_for_changes, start_notice, submit
@@ -43,9 +44,8 @@ def _grant(by, user, role, unit):
 @pytest.mark.django_db
 def test_foreign_keys_people_fields_and_times_read_in_chinese(world, people, login):
     town, secretary = people
-    _grant(town, secretary, Role.VILLAGE_LIAISON, world.sibling)
-    event = AuditEvent.objects.get(model="people.roleassignment", user=town)
-    AuditEvent.objects.filter(pk=event.pk).update(at=datetime.datetime(2026, 11, 30, 6, 5, tzinfo=datetime.UTC))
+    with pinned(datetime.datetime(2026, 11, 30, 6, 5, tzinfo=datetime.UTC)):  # the audit trail cannot be re-dated afterwards
+        _grant(town, secretary, Role.VILLAGE_LIAISON, world.sibling)
 
     html = login(town).get("/history/?model=people.roleassignment").content.decode()
     assert "2026年11月30日 14:05" in html  # 06:05 UTC is 14:05 in Asia/Shanghai
