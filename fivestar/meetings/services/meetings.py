@@ -19,7 +19,7 @@ from .access import can_manage, outranked
 from .errors import MeetingError
 
 DEFAULT_NAMES = {MeetingKind.DISPATCH: "周调度会", MeetingKind.MONTHLY: "月总结会（创建工作领导小组）",
-                 MeetingKind.OBSERVATION: "季观摩会", MeetingKind.SPECIAL: "专题会议"}
+                 MeetingKind.OBSERVATION: "季观摩会", MeetingKind.SPECIAL: "专题会议", MeetingKind.PROMOTION: "项目推介会"}
 
 
 def text(value, label: str, required: bool = True, limit: int = 5000, multiline: bool = True) -> str:
