@@ -11,7 +11,7 @@ town this month; the last round's results with changes), then:
   `--concurrency` clients for `--seconds` each, as a ratio to a trivial logged-in page (我的账号) on the same server;
 - prints the reference workload (bench/reference.py) at the start and the end, and the load average.
 
-    .venv/bin/python bench/boards.py [--villages 52378] [--requests 40] [--seconds 15] [--concurrency 4]
+    .venv/bin/python bench/boards.py [--villages 52378] [--requests 40] [--seconds 15] [--concurrency 4] [--reuse]
 
 The database is postgresql://postgres@127.0.0.1:5432/fivestar_boards_bench (created if missing, flushed each run;
 another with DATABASE_URL and --yes). Targets on this 2-core machine: p95 under 300 ms for every board; throughput at
@@ -181,6 +181,21 @@ def build(villages: int, ref: float) -> dict:
     return {"province": province, "city": county.parent, "county": county, "town": town, "year": year}
 
 
+def built(villages: int) -> dict | None:
+    """The units a previous `build(villages)` made, or None when the database holds another province (or none)."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from fivestar.orgs.models import Level, OrgUnit
+
+    if OrgUnit.objects.filter(level=Level.VILLAGE).count() != villages or not get_user_model().objects.filter(username="bench-town").exists():
+        return None
+    county = OrgUnit.objects.filter(level=Level.COUNTY).order_by("code").first()
+    town = OrgUnit.objects.filter(level=Level.TOWN, parent=county).order_by("code").first()
+    return {"province": OrgUnit.objects.get(code="41"), "city": county.parent, "county": county, "town": town,
+            "year": timezone.localdate().year}
+
+
 # --------------------------------------------------------------------------------------------- HTTP
 
 
@@ -261,6 +276,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (fivestar serve's default otherwise)")
     parser.add_argument("--yes", action="store_true", help="allow flushing the database named by DATABASE_URL")
+    parser.add_argument("--reuse", action="store_true", help="keep the province a previous run built (same --villages) and only "
+                        "measure: the build takes 15–20 minutes on a busy machine")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if os.environ.get("DATABASE_URL") and not args.yes:
@@ -272,7 +289,11 @@ def main() -> None:
     print(f"reference workload {ref:.3f}s; load average {load_average()}", flush=True)
     ensure_database(url)
     setup_django(url)
-    units = build(args.villages, ref)
+    units = built(args.villages) if args.reuse else None
+    if units is None:
+        units = build(args.villages, ref)
+    else:
+        print(f"  reusing the province built before ({args.villages:,} branches)", flush=True)
     from fivestar.boards.figures import refresh_towns
     from fivestar.boards.models import BoardStats
     from fivestar.boards.services import rebuild_board_stats
