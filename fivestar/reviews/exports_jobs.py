@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from fivestar.core import jobs
 from fivestar.core.models import AuditEvent
+from fivestar.rating.certificate import CertificateUnavailable
 
 from . import render
 from .access import can_review
@@ -130,6 +131,10 @@ def run(export_id: int) -> dict:
         export.done = 2
         count = sum(len(k["packs"]) for k in data["kinds"])
         return _finish(export, S.DONE, f"导出完成：{count} 份述职考核材料。")
+    except CertificateUnavailable as exc:
+        # The PDF renderer's own bound (its time limit, its slots) is no internal error: say which, in its words.
+        log.warning("review export %s: %s", export_id, exc)
+        return _finish(export, S.FAILED, f"导出失败：{str(exc).replace('证书', 'PDF')}可重新导出。")
     except Exception:
         log.exception("review export %s failed", export_id)
         return _finish(export, S.FAILED, "导出失败：系统内部错误，请联系管理员查看日志；可重新导出。")
