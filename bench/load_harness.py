@@ -4,9 +4,11 @@ run against it, and the report: per request kind the client's response times and
 (gunicorn hooks, bench/deadline_day_gunicorn.py), the CPU of gunicorn, of the background worker, of the database's
 backends, of the load client and of the machine, and the reference workload (bench/reference.py) around the load.
 
+As behind that proxy, the server honours X-Forwarded-For (USE_X_FORWARDED_FOR=1) and each simulated person sends an
+address of its own, so per-address limits such as the login's count people, not the one load client.
+
 Not a locustfile and not product code: each benchmark builds its data and a plan (JSON the locustfile reads) and
-hands them to `run_load`.
-"""
+hands them to `run_load`."""
 
 from __future__ import annotations
 

@@ -110,7 +110,7 @@ def prepare_week(rnd, plan: dict, ref: float, problems_per_village: int = 20) ->
     rules = [(r.star_code, r.code) for r in compiled.rules_by_code.values() if not r.indicator]
     pairs = [(v, t) for t, vs in villages_of.items() for v in vs]
     n = problems_per_village * len(pairs)
-    with timed(f"a year of problems ({n:,}) with their steps (bulk)", ref):
+    with timed(f"a year of problems ({n:,}, bulk)", ref):
         problems(n, ids, pairs, rules, today)
     with timed("targets and ledger tasks (bulk)", ref):
         _targets_and_tasks(pairs, today, insert)
@@ -121,7 +121,7 @@ def prepare_week(rnd, plan: dict, ref: float, problems_per_village: int = 20) ->
     for pk, unit in Person.objects.filter(org_unit__in=towns).order_by("pk").values_list("pk", "org_unit_id"):
         cadres.setdefault(unit, []).append(pk)
     series = {}
-    with timed("dispatch-meeting series and review packs (services)", ref):
+    with timed("meeting series, review packs (services)", ref):
         for town in towns:
             attendees = list(Person.objects.filter(pk__in=cadres.get(town.pk, [])))
             series[town.pk] = save_series(admin, unit=town, kind="dispatch", name="周调度会", weekday=3, place="镇政府三楼会议室",
