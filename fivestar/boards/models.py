@@ -41,6 +41,9 @@ class BoardDirty(models.Model):
     town = models.OneToOneField(OrgUnit, on_delete=models.CASCADE, related_name="+")
     version = models.PositiveIntegerField(default=1)
     marked_at = models.DateTimeField()
+    # When a refresh last reported progress while this town waited (its heartbeat): a town marked long ago that no
+    # refresh has worked on for JOB_STALL_SECONDS is stalled (a killed worker), and the worker's watchdog queues one.
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "待刷新的乡镇"

@@ -28,6 +28,7 @@ from fivestar.rating.models import Round, RoundResult, RoundUnitStats
 
 from . import facts as board_facts
 from . import figures as board_figures
+from . import services as board_services
 from . import states
 from .models import BoardDirty, BoardStats
 
@@ -88,7 +89,9 @@ def _plan(unit, year) -> dict | None:
 def _stats(unit, year):
     """The unit's kept row for the year, and whether a change has marked it (a town) for a refresh since."""
     dirty = Exists(BoardDirty.objects.filter(town_id=OuterRef("unit_id")))
-    return BoardStats.objects.filter(year=year, unit=unit).annotate(dirty=dirty).values("figures", "updated_at", "dirty").first()
+    seen = Subquery(BoardDirty.objects.filter(town_id=OuterRef("unit_id")).values(last=board_services.refresh_seen())[:1])
+    return (BoardStats.objects.filter(year=year, unit=unit).annotate(dirty=dirty, refresh_seen=seen)
+            .values("figures", "updated_at", "dirty", "refresh_seen").first())
 
 
 def derived(figures: dict | None) -> dict:
@@ -188,6 +191,7 @@ def town_board(user, town, year, *, area=None, category=None, star=None) -> dict
         "figures": figures, "derived": derived(figures), "plan": _plan(town, year),
         "flags": flags, "flags_month": month, "last_observation": ranking, "changed": changed,
         "updated_at": kept["updated_at"] if kept else None,
+        "refresh": board_services.refresh_state(kept["refresh_seen"]) if kept and kept["dirty"] else None,
         "areas": list(town.areas.order_by("name").values_list("id", "name")),
         "categories": [(k, labels.get(k, v)) for k, v in Category.choices],
         "filters": {"area": area, "category": category or "", "star": star if star in star_names else ""},

@@ -7,13 +7,24 @@ batches, recomputes them and the rows above (figures.refresh_towns), and removes
 version is still the one it read — a town marked again meanwhile stays dirty for the next pass. The scheduler's
 `boards-refresh` pass does the same when no worker ran, and rebuilds the year once a day (due-soon tasks and this
 month's flags move with the calendar, not with a change).
+
+A refresh's heartbeat is `claimed_at` on the rows still waiting, stamped at every batch. A worker killed mid-way
+leaves those rows (nothing is lost: they are removed only after their figures are written), the town's board says
+the refresh has stalled once no refresh has worked on them for JOB_STALL_SECONDS, and `stalled_refreshes` /
+`resume_refresh` (registered with core/jobs.py) let the worker's watchdog, the scheduler or `fivestar resume-jobs`
+queue a new one.
 """
 
 import contextlib
+import dataclasses
 import threading
 
 from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
+
+from fivestar.core import jobs
 
 from fivestar.orgs.models import Level, OrgUnit
 
@@ -104,6 +115,7 @@ def refresh_dirty(limit: int | None = None) -> int:
     """Refresh every dirty town (in batches); returns how many were refreshed."""
     done = 0
     while True:
+        _beat()
         batch = list(BoardDirty.objects.order_by("town_id").values_list("town_id", "version")[:figures.BATCH])
         if not batch:
             return done
@@ -118,6 +130,14 @@ def refresh_dirty(limit: int | None = None) -> int:
             return done
 
 
+def _beat() -> None:
+    """The heartbeat: a refresh is working on the towns that wait. Rows a change is marking right now are skipped, not
+    waited for (their mark is fresh anyway): the heartbeat never holds up, nor deadlocks with, a user's change."""
+    with transaction.atomic():
+        free = BoardDirty.objects.select_for_update(skip_locked=True).values("pk")
+        BoardDirty.objects.filter(pk__in=free).update(claimed_at=timezone.now())
+
+
 def rebuild_board_stats(year: int | None = None) -> int:
     """Every row of a year (the current one by default) from the villages; the dirty marks taken before are dropped."""
     year = year or timezone.localdate().year
@@ -128,3 +148,49 @@ def rebuild_board_stats(year: int | None = None) -> int:
             for town_id, version in marks:
                 BoardDirty.objects.filter(town_id=town_id, version=version).delete()
     return rows
+
+
+def refresh_seen():
+    """The last sign of life for a waiting town: its mark, or a refresh's heartbeat since (an expression on BoardDirty)."""
+    return Greatest(Coalesce(F("claimed_at"), F("marked_at")), F("marked_at"))
+
+
+def refresh_state(seen) -> dict:
+    """For the town's board: its figures wait for a refresh, which has stalled when nothing worked on it for a while."""
+    return {"since": seen, "stalled": jobs.is_stalled(seen), "stall_minutes": max(1, jobs.stall_seconds() // 60)}
+
+
+@dataclasses.dataclass(frozen=True)
+class StalledRefresh:
+    towns: int
+
+    @property
+    def pk(self) -> str:  # how `fivestar resume-jobs --list` names it
+        return f"{self.towns} 个乡镇"
+
+
+def _stalled_rows(cutoff):
+    return BoardDirty.objects.alias(seen=refresh_seen()).filter(seen__lt=cutoff)
+
+
+def stalled_refreshes(cutoff) -> list[StalledRefresh]:
+    """One job when towns wait for a refresh that nothing has worked on since `cutoff` (its worker died)."""
+    towns = _stalled_rows(cutoff).count()
+    return [StalledRefresh(towns)] if towns else []
+
+
+def resume_refresh(job) -> str:
+    """Queue a refresh for the waiting towns (unless one is already queued); the killed one's task result is failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    from .tasks import refresh_dirty_boards
+
+    cutoff = jobs.cutoff()
+    claimed = _stalled_rows(cutoff).update(claimed_at=timezone.now())  # one resume per stall, not one per watchdog tick
+    if not claimed:
+        return "挂图作战统计刷新：已在继续"
+    DBTaskResult.objects.filter(task_path=refresh_dirty_boards.module_path, status="RUNNING", started_at__lt=cutoff).update(
+        status="FAILED", finished_at=timezone.now(), exception_class_path="fivestar.core.jobs.WorkerLost",
+        traceback="后台任务进程在运行中停止（可能被强制结束），任务已重新排队。")
+    transaction.on_commit(_enqueue)
+    return f"挂图作战统计刷新：{claimed} 个乡镇的统计数待刷新，已重新排队"

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fivestar.orgs.models import Level
 from fivestar.rating.models import Evidence
 from fivestar.rating.services import WorkflowError, store_evidence
+from fivestar.rating.services.evidence import discard_new_files_on_error
 
 from . import commitment_rows as rows
 from .models import Commitment, LedgerTask
@@ -160,7 +161,7 @@ def result(request, pk):
             raise PlanningError(f"一次最多上传 {MAX_FILES} 个文件，您选择了 {len(files)} 个。")
         if not can_commit(request.user, village):
             raise PlanningError(f"您无权为「{village.display_name}」亮业绩。")
-        with transaction.atomic():
+        with discard_new_files_on_error(), transaction.atomic():
             post_result(item, request.user, text, evidence=_evidence(village, request.user, files))
     except (PlanningError, WorkflowError) as exc:
         context = village_context(request, village, error=exc.message, error_row=item.pk, posted={"result": text, "kind": "result"})

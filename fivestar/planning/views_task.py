@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fivestar.core.selectors_history import status_steps
 from fivestar.rating.models import Evidence
 from fivestar.rating.services import WorkflowError, store_evidence
+from fivestar.rating.services.evidence import discard_new_files_on_error
 from fivestar.supervision.views_common import framework_names
 
 from .forms import uploaded_files
@@ -124,7 +125,7 @@ def status(request, pk):
     if error:
         return _refused(request, task, to, error)
     try:
-        with transaction.atomic():
+        with discard_new_files_on_error(), transaction.atomic():
             current = set_task_status(task, request.user, to, reason=reason, completed_on=completed_on, version=_version(request))
             for item in _store(current, request.user, files):
                 add_task_evidence(current, request.user, item)
@@ -143,7 +144,7 @@ def evidence(request, pk):
     if error or not files:
         return _refused(request, task, "evidence", error or "请选择要上传的佐证材料。")
     try:
-        with transaction.atomic():
+        with discard_new_files_on_error(), transaction.atomic():
             for item in _store(task, request.user, files):
                 add_task_evidence(task, request.user, item)
     except (PlanningError, WorkflowError) as exc:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from fivestar.core.selectors_history import actor_labels, status_steps
 from fivestar.rating.models import Evidence
 from fivestar.rating.services import WorkflowError, store_evidence
+from fivestar.rating.services.evidence import discard_new_files_on_error
 
 from .forms import uploaded_files
 from .models import Problem, ProblemEvent
@@ -110,7 +111,7 @@ def _step(request, pk, action, run, done: str):
     """Run one step in a transaction; a SupervisionError or a refused upload leaves nothing behind."""
     problem = get_problem(request.user, pk)
     try:
-        with transaction.atomic():
+        with discard_new_files_on_error(), transaction.atomic():
             run(problem)
     except (SupervisionError, WorkflowError) as exc:
         return _refused(request, problem, action, exc.message)

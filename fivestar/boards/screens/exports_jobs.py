@@ -192,10 +192,12 @@ def _villages(export) -> dict:
         plan = json.loads(manifest.read_text(encoding="utf-8"))
     else:
         towns = [pk for pk, _ in exports.towns_under(export.created_by, export.unit)]
-        plan = {"towns": towns, "stars": exports.star_names_for(export.unit)}
+        plan = {"towns": towns, "stars": exports.star_names_for(export.unit), "chunk": exports.VILLAGE_CHUNK}
         _write_atomic(manifest, json.dumps(plan, ensure_ascii=False).encode("utf-8"))
     towns, stars = plan["towns"], plan["stars"]
-    chunks = [towns[i:i + exports.VILLAGE_CHUNK] for i in range(0, len(towns), exports.VILLAGE_CHUNK)]
+    # Part n holds the n-th chunk as the first run cut them: a resumed run (perhaps a newer version) cuts the same way.
+    size = plan.get("chunk") or exports.VILLAGE_CHUNK
+    chunks = [towns[i:i + size] for i in range(0, len(towns), size)]
     total = len(chunks) + 1  # the last step: the workbook
     done = sum(1 for i in range(len(chunks)) if (parts / f"{i:06d}.jsonl").exists())
     _beat(export, total=total, done=done)

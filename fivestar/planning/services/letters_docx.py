@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from fivestar.core.office import refuse_dtd
 from fivestar.core.text import excerpt
 from fivestar.core.uploads import KIND_LABELS, UploadRefused, detect_kind, display_name
 
@@ -57,6 +58,10 @@ def check_docx(data: bytes, name) -> None:
         if info.file_size > SMALL_MEMBER and info.file_size > LIMITS["ratio"] * max(info.compress_size, 1):
             raise UploadRefused(f"文件「{shown}」压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
                                 "可能是恶意构造的压缩文件（zip 炸弹），已拒绝。")
+    # python-docx does not expand entities, but the template is stored and every letter is built from it: a DTD
+    # (an entity bomb, an external file) has no business in a Word document.
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        refuse_dtd(archive, shown, "Word 文档")
 
 
 def open_document(data: bytes, name="模板"):

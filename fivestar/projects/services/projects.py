@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 
 from fivestar.rating.models import Evidence
 from fivestar.rating.services.errors import WorkflowError
-from fivestar.rating.services.evidence import store_evidence
+from fivestar.rating.services.evidence import discard_new_files_on_error, store_evidence
 
 from ..models import Interest, Project, ProjectFile, Stage
 from .access import can_edit_project, can_publish, investing_villages, require
@@ -50,16 +50,17 @@ def add_files(user, project: Project, uploads) -> list[ProjectFile]:
     if project.files.count() + len(uploads) > MAX_FILES:
         raise ProjectError(f"每个项目最多 {MAX_FILES} 个照片或文件。")
     out = []
-    for upload in uploads:
-        try:
-            kind = Evidence.Kind.PHOTO if (getattr(upload, "content_type", "") or "").startswith("image/") else Evidence.Kind.DOCUMENT
-            ev = store_evidence(project.village, user, upload, kind, f"项目材料：{project.name}"[:200])
-        except WorkflowError as e:
-            raise ProjectError(e.message) from None
-        if ev.kind != kind and ev.content_type.startswith("image/"):
-            ev.kind = Evidence.Kind.PHOTO
-        f, _ = ProjectFile.objects.get_or_create(project=project, evidence=ev)
-        out.append(f)
+    with discard_new_files_on_error():  # a refused file keeps none of the batch, on disk either
+        for upload in uploads:
+            try:
+                kind = Evidence.Kind.PHOTO if (getattr(upload, "content_type", "") or "").startswith("image/") else Evidence.Kind.DOCUMENT
+                ev = store_evidence(project.village, user, upload, kind, f"项目材料：{project.name}"[:200])
+            except WorkflowError as e:
+                raise ProjectError(e.message) from None
+            if ev.kind != kind and ev.content_type.startswith("image/"):
+                ev.kind = Evidence.Kind.PHOTO
+            f, _ = ProjectFile.objects.get_or_create(project=project, evidence=ev)
+            out.append(f)
     return out
 
 

@@ -1,10 +1,13 @@
 """Evidence uploads: type and size checked by content (not by name), images stripped of their location
 metadata (EXIF/XMP) before they are stored, and reduced for display."""
 
+import contextvars
 import datetime
 import hashlib
 import io
 import os
+import warnings
+from contextlib import contextmanager
 
 import filetype
 from django.conf import settings
@@ -13,12 +16,16 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from fivestar.core.office import check_office
+from fivestar.core.uploads import UploadRefused
+
 from ..models import Assessment, AssessmentEvent, Evidence
 from .access import can_act
 from .errors import WorkflowError
 
 MAX_BYTES = int(getattr(settings, "EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
 THUMB_SIZE = (800, 800)
+MAX_PIXELS = int(getattr(settings, "EVIDENCE_MAX_PIXELS", Image.MAX_IMAGE_PIXELS))  # Pillow's own bound: ~89 million
 IMAGE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "image/gif": ".gif"}
 DOCUMENT_TYPES = {
     "application/pdf": ".pdf",
@@ -51,17 +58,33 @@ def sniff(data: bytes, name: str) -> tuple[str, str]:
     raise WorkflowError(f"文件「{name}」的实际类型为 {mime}，不允许上传。只能上传图片、PDF 或 Office 文件。")
 
 
+def _check_pixels(img, name: str) -> None:
+    """A small file can declare a huge picture (a "pixel bomb": 10,000 × 10,000 is 12 KB as a PNG and 300 MB once
+    decoded); Pillow only warns below twice its limit. Refused before anything is decoded, every frame counted."""
+    frames = getattr(img, "n_frames", 1)
+    if img.width * img.height * frames > MAX_PIXELS:
+        size = f"{img.width}×{img.height}" + (f"，{frames} 帧" if frames > 1 else "")
+        raise WorkflowError(f"图片「{name}」像素过多（{size}），超过 {MAX_PIXELS // 10**6} 百万像素的上限，"
+                            "可能是恶意构造的图片；请缩小后再上传。")
+
+
 def _thumbnail(data: bytes, name: str) -> bytes:
     try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.verify()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # refused below, by name and in Chinese
+            with Image.open(io.BytesIO(data)) as img:
+                _check_pixels(img, name)
+                img.verify()
         with Image.open(io.BytesIO(data)) as img:
             img = ImageOps.exif_transpose(img).convert("RGB")
             img.thumbnail(THUMB_SIZE)
             out = io.BytesIO()
             img.save(out, "JPEG", quality=82, optimize=True)
             return out.getvalue()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:  # beyond twice Pillow's bound it refuses to open it at all
+        raise WorkflowError(f"图片「{name}」像素过多，超过 {MAX_PIXELS // 10**6} 百万像素的上限，可能是恶意构造的图片；"
+                            "请缩小后再上传。") from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
         raise WorkflowError(f"图片「{name}」已损坏或不是有效的图片，请重新拍摄或选择。") from exc
 
 
@@ -109,6 +132,26 @@ def _captured_at(data: bytes):
     return timezone.make_aware(taken)
 
 
+_new_files: contextvars.ContextVar[list | None] = contextvars.ContextVar("evidence_new_files", default=None)
+
+
+@contextmanager
+def discard_new_files_on_error():
+    """Files `store_evidence` writes inside the block are deleted again when the block fails. A refused file in a
+    batch (or a later step) rolls the rows back with the transaction, but files are not in the transaction: without
+    this the earlier files of the batch would stay in MEDIA_ROOT with nothing pointing at them. Put it outside the
+    transaction.atomic() it guards, so the rows are gone before their files are."""
+    token = _new_files.set([])
+    try:
+        yield
+    except BaseException:
+        for field in _new_files.get():
+            field.storage.delete(field.name)
+        raise
+    finally:
+        _new_files.reset(token)
+
+
 def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> Evidence:
     name = os.path.basename(getattr(upload, "name", "") or "未命名")[:200]
     if upload.size > MAX_BYTES:
@@ -117,6 +160,13 @@ def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> 
         raise WorkflowError(f"文件「{name}」是空文件。")
     data = upload.read()
     mime, ext = sniff(data, name)
+    if ext in OFFICE_EXTENSIONS:
+        # Kept unopened, but handed to others to open: a plain zip or a zip bomb named .docx, or a document carrying
+        # XML entities, is not one.
+        try:
+            check_office(data, name, ext[1:])
+        except UploadRefused as refused:
+            raise WorkflowError(str(refused)) from None
     if kind not in Evidence.Kind.values:
         raise WorkflowError("佐证类型无效。")
     thumb = _thumbnail(data, name) if mime in IMAGE_TYPES else None
@@ -134,6 +184,8 @@ def store_evidence(org_unit, user, upload, kind: str, description: str = "") -> 
     evidence.file.save(f"{sha}{ext}", ContentFile(data), save=False)
     if thumb:
         evidence.thumbnail.save(f"{sha}.jpg", ContentFile(thumb), save=False)
+    if (written := _new_files.get()) is not None:
+        written.extend(f for f in (evidence.file, evidence.thumbnail) if f)
     evidence.save()
     return evidence
 
