@@ -19,8 +19,9 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from .api_common import (
-    MAX_ID, MAX_RULES, AssessmentOut, ConflictOut, ErrorOut, EvidenceItemOut, MissingOut, ValidationErrorOut, _evidence_out,
-    assessment_out, check_id, choices, conflict, fresh_out, invalid, missing_items, refused, value_errors, visible_assessment,
+    MAX_ID, MAX_RULES, AssessmentOut, ConflictOut, ErrorOut, EvidenceItemOut, MissingOut, RatingFieldErrorOut, ValidationErrorOut,
+    _evidence_out, assessment_out, check_id, choices, conflict, fresh_out, invalid, missing_items, refused, value_errors,
+    visible_assessment,
 )
 from .forms_village import parse_upload
 from .models import Evidence, Status as AssessmentStatus
@@ -188,8 +189,10 @@ class SubmitIn(Schema):
 
 
 class SubmitRefusedOut(Schema):
+    """Both 422s of submitting: what is still missing, or (like every endpoint) the request body's own errors."""
     detail: str = Field(..., description="错误说明（中文）")
-    missing: list[MissingOut] = Field(..., description="尚未完成、暂不能提交的内容")
+    missing: list[MissingOut] = Field([], description="尚未完成、暂不能提交的内容（请求数据本身有误时为空，见 errors）")
+    errors: list[RatingFieldErrorOut] = Field([], description="请求数据本身的错误（逐个字段）")
 
 
 @router.post("/assessments/{int:assessment_id}/submit",

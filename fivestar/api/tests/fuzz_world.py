@@ -5,7 +5,10 @@ export jobs), written through the services where a service exists. `ids()` maps 
 values that hit those objects, in and out of the caller's scope."""
 
 import datetime
+from contextlib import contextmanager
 
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.utils import timezone
 
 from fivestar.core.roles import Role
@@ -15,6 +18,24 @@ from tests.factories import user_with_role
 
 TODAY = timezone.localdate()
 YEAR = TODAY.year
+
+
+@contextmanager
+def served_schema():
+    """The OpenAPI document as the app serves it, for schemathesis to call the app in process (WSGI). Django closes
+    the database connection at the end of each request (close_old_connections); inside a test's transaction that
+    would end it, so the test client's habit of unhooking it is copied for the duration."""
+    import schemathesis
+
+    from fivestar.wsgi import application
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 class FuzzWorld:
