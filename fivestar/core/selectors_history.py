@@ -354,10 +354,12 @@ def _audit_entries(events: list[AuditEvent], actors: dict, fields: dict, fk_labe
                 "new": _value(e.model, field, change.get("new"), fk_labels),
             })
         entries[e.pk] = {
-            "source": "audit", "at": e.at, "actor": actors.get(e.user_id, "系统") if e.user_id else "系统",
+            "source": "audit", "id": e.pk, "at": e.at, "user_id": e.user_id, "actor": actors.get(e.user_id, "系统") if e.user_id else "系统",
             "action": e.get_action_display(), "action_code": e.action, "tone": _TONES.get(e.action, "secondary"),
             "subject": f"{e.model_label}「{e.object_repr}」" if e.object_repr else e.model_label,
+            "model": e.model, "object_id": e.object_id,
             "unit": e.org_unit.display_name if e.org_unit_id and e.org_unit else "",
+            "unit_code": e.org_unit.code if e.org_unit_id and e.org_unit else "",
             "summary": e.summary, "changes": changes, "reason": "",
         }
     return entries
@@ -410,11 +412,12 @@ def _workflow_entries(events: list, actors: dict) -> dict[int, dict]:
         level = _LEVEL_NAMES.get(e.level, "系统" if e.level == "system" else "")
         a = e.assessment
         entries[e.pk] = {
-            "source": "workflow", "at": e.at, "actor": actors.get(e.user_id, "系统") if e.user_id else "系统",
+            "source": "workflow", "id": e.pk, "at": e.at, "user_id": e.user_id, "actor": actors.get(e.user_id, "系统") if e.user_id else "系统",
             "action": f"{e.get_action_display()}" + (f"（{level}）" if level else ""), "action_code": e.action,
             "tone": _TONES.get(e.action, "secondary"),
             "subject": f"评星申报「{a.org_unit.display_name} · {a.round.name}」",
-            "unit": a.org_unit.display_name, "summary": "", "changes": changes,
+            "model": "rating.assessment", "object_id": str(e.assessment_id),
+            "unit": a.org_unit.display_name, "unit_code": a.org_unit.code, "summary": "", "changes": changes,
             "reason": excerpt(e.reason, 200) if e.reason else "",
         }
     return entries
@@ -428,10 +431,11 @@ def entries(rows) -> list[dict]:
     audit_ids = [r["id"] for r in rows if r["src"] == "a"]
     flow_ids = [r["id"] for r in rows if r["src"] == "w"]
     audits = list(AuditEvent.objects.filter(pk__in=audit_ids).select_related("org_unit").only(
-        "id", "at", "user_id", "action", "model", "model_label", "object_repr", "changes", "summary", "org_unit__display_name")) if audit_ids else []
+        "id", "at", "user_id", "action", "model", "model_label", "object_id", "object_repr", "changes", "summary",
+        "org_unit__display_name", "org_unit__code")) if audit_ids else []
     flows = list(AssessmentEvent.objects.filter(pk__in=flow_ids).select_related("assessment__org_unit", "assessment__round").only(
         "id", "at", "user_id", "level", "action", "rule_code", "old", "new", "reason", "assessment__framework_id",
-        "assessment__org_unit__display_name", "assessment__round__name")) if flow_ids else []
+        "assessment__org_unit__display_name", "assessment__org_unit__code", "assessment__round__name")) if flow_ids else []
     fields, wanted = _audit_fields(audits)
     user_model = get_user_model()
     actors = actor_labels({e.user_id for e in audits} | {e.user_id for e in flows} | wanted.pop(user_model, set()))
