@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_field, views_plans, views_problem, views_problems, views_teams
+from . import views_daily, views_field, views_plans, views_problem, views_problems, views_teams
 from .exports import views as export_views
 
 app_name = "supervision"
@@ -23,6 +23,7 @@ urlpatterns = [
     path("plan/<int:pk>/move/", views_plans.move, name="plan_move"),
     path("settings/", views_teams.settings_pick, name="settings_pick"),
     path("settings/<str:code>/", views_teams.settings_edit, name="settings"),
+    path("daily/", views_daily.daily, name="daily"),
     path("field/", views_field.field, name="field"),
     path("field/sw.js", views_field.field_sw, name="field_sw"),
     path("exports/ledger.xlsx", export_views.ledger, name="ledger_xlsx"),

@@ -59,6 +59,7 @@ def tabs(user, active: str) -> list[dict]:
         out.append({"key": "field", "label": "现场督导", "url": field_url()})
     if may(user, Action.MANAGE_SUPERVISION):
         out.append({"key": "settings", "label": "督导设置", "url": reverse("supervision:settings_pick")})
+        out.append({"key": "daily", "label": "每日处理", "url": reverse("supervision:daily")})
     for tab in out:
         tab["active"] = tab["key"] == active
     return out

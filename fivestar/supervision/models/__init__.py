@@ -1,6 +1,7 @@
+from .daily import DailyRun
 from .inspection import Inspection, VisitPlan
 from .problem import Problem, ProblemEvent, Rectification
 from .stats import ProblemStats
 from .team import SupervisionSettings, SupervisionTeam
 
-__all__ = ["Inspection", "Problem", "ProblemEvent", "ProblemStats", "Rectification", "SupervisionSettings", "SupervisionTeam", "VisitPlan"]
+__all__ = ["DailyRun", "Inspection", "Problem", "ProblemEvent", "ProblemStats", "Rectification", "SupervisionSettings", "SupervisionTeam", "VisitPlan"]

@@ -8,6 +8,9 @@ Idempotent: each reminder / overdue mark / escalation step is one ProblemEvent (
 one notification per recipient (dedupe key), and the overdue flag and escalation step are only ever raised by an
 UPDATE that checks their old value. Bounded memory: problems are read in batches of `BATCH` by id, as plain values,
 each batch in its own transaction.
+
+Each day's passes are recorded on a DailyRun row with a heartbeat at every batch (daily_run.py): a pass killed mid-way
+shows as 已停滞 on /supervision/daily/ and is resumed by the worker's watchdog or `fivestar resume-jobs`.
 """
 
 import datetime
@@ -20,7 +23,7 @@ from fivestar.inbox.services import notify_many
 
 from ..models import Problem, ProblemEvent, SupervisionSettings
 from ..models.problem import OPEN_STATUSES, ProblemStatus
-from . import stats
+from . import daily_run, stats
 from .problems import overdue_reason, problem_url
 from .recipients import area_leader_users, liaison_users, responsible_users, town_admin_users
 from .settings import ESCALATION_STEPS, escalation_days
@@ -67,6 +70,7 @@ def _each_batch(queryset, handle) -> None:
             rows = list(queryset.filter(pk__gt=last).order_by("pk").values(*FIELDS)[:BATCH])
             if rows:
                 handle(rows)
+        daily_run.beat()
         if len(rows) < BATCH:
             return
         last = rows[-1]["id"]
@@ -200,9 +204,21 @@ def escalate(today, settings) -> tuple[int, int]:
 def run_daily(today=None) -> dict:
     """Reminders, overdue marking and escalation for `today` (a date; a datetime is taken as its local date)."""
     today = local_date(today)
+    run = daily_run.begin(today)
+    if run is None:
+        return {"date": today, "reminded": 0, "overdue": 0, "escalated": 0, "notifications": 0, "skipped": True}
     settings = _Settings()
-    reminded, sent_reminders = send_reminders(today, settings)
-    overdue, sent_overdue = mark_overdue(today)
-    escalated, sent_escalations = escalate(today, settings)
+    try:
+        with daily_run.beating(run):
+            reminded, sent_reminders = send_reminders(today, settings)
+            daily_run.step_done(run, 1, reminded=reminded, notifications=sent_reminders)
+            overdue, sent_overdue = mark_overdue(today)
+            daily_run.step_done(run, 2, overdue=overdue, notifications=sent_overdue)
+            escalated, sent_escalations = escalate(today, settings)
+            daily_run.step_done(run, 3, escalated=escalated, notifications=sent_escalations)
+    except Exception:
+        daily_run.finish(run, daily_run.S.FAILED, "处理失败：系统内部错误，请联系管理员查看日志；下一轮定时任务会重新处理。")
+        raise
+    daily_run.finish(run, daily_run.S.DONE)
     return {"date": today, "reminded": reminded, "overdue": overdue, "escalated": escalated,
             "notifications": sent_reminders + sent_overdue + sent_escalations}

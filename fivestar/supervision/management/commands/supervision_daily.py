@@ -10,5 +10,7 @@ class Command(DatedCommand):
 
     def run(self, today):
         result = run_daily(today)
+        if result.get("skipped"):
+            return f"{result['date']:%Y-%m-%d}：另一个进程正在处理当天的督导问题，本次跳过"
         return (f"{result['date']:%Y-%m-%d}：截止提醒 {result['reminded']} 个问题，新逾期 {result['overdue']} 个，"
                 f"逾期升级 {result['escalated']} 次，发送站内消息 {result['notifications']} 条")
