@@ -1,5 +1,5 @@
-"""`python -m fivestar.core.tests.fault_run ARGS…` runs `fivestar ARGS…` (a worker, a daily command, gunicorn's
-supervisor) with test-only slowdowns, so that a kill -9 lands in the middle of a job on any machine.
+"""`python -m fivestar.core.tests.fault_run ARGS…` runs `fivestar ARGS…` (a worker, a daily command) with test-only
+slowdowns; `… fault_run web PORT WORKERS` runs gunicorn as `fivestar serve` does. The slowdowns, so that a kill -9 lands in the middle of a job on any machine.
 
 FIVESTAR_FAULT_PATCH holds `;`-separated patches, applied after Django is set up and before the command runs:
 
@@ -37,8 +37,19 @@ def apply(spec: str) -> None:
             setattr(module, name, int(value))
 
 
+def web(port: str, workers: str) -> None:
+    """gunicorn exactly as `fivestar serve` starts it (master, `workers` workers, supervised), without collecting the
+    static files first: the tests use the dev settings, which serve them from the sources."""
+    from fivestar import cli
+
+    cli._supervise([cli._gunicorn(port, workers)])
+
+
 def main(argv: list[str]) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fivestar.settings.dev")
+    if argv[:1] == ["web"]:
+        web(*argv[1:3])
+        return
     import django
 
     django.setup()

@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import quote
 
@@ -114,6 +116,15 @@ class Faults:
     def worker(self, name: str = "worker", **env) -> Process:
         return self.start("worker", "--interval", "0.2", "--no-startup-delay", name=name, **env)
 
+    def web(self, workers: int = 2, name: str = "web", **env) -> tuple[Process, str]:
+        """gunicorn (`fivestar serve`'s command line) on a free port; returns the process and its base URL once it answers."""
+        port = free_port()
+        process = self.start("web", str(port), str(workers), name=name, WEB_CONCURRENCY=workers, **env)
+        base = f"http://127.0.0.1:{port}"
+        wait(lambda: answers(base + "/login/") or not process.alive(), 180, "gunicorn to answer", every=0.3)
+        assert process.alive(), process.output()[-3000:]
+        return process, base
+
     def fivestar(self, *args: str, timeout: int = 240, **env) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, "-m", "fivestar.core.tests.fault_run", *args], env=self.env(**env), cwd=ROOT,
                                 capture_output=True, text=True, timeout=timeout)
@@ -137,6 +148,61 @@ def faults(settings, tmp_path):
     harness = Faults(settings, tmp_path)
     yield harness
     harness.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def children(pid: int) -> set[int]:
+    """The processes whose parent is `pid` (gunicorn's workers under its master)."""
+    out = set()
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                out.add(int(entry))
+    return out
+
+
+def socket_owner(client_port: int, pids) -> int | None:
+    """Which of `pids` holds the server side of our TCP connection (the one whose peer port is `client_port`)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            lines = open(table).read().splitlines()[1:]
+        except OSError:
+            continue
+        for line in lines:
+            parts = line.split()
+            if int(parts[2].rsplit(":", 1)[1], 16) == client_port:
+                inodes.add(f"socket:[{parts[9]}]")
+    for pid in pids:
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+        except OSError:
+            continue
+        for fd in fds:
+            try:
+                if os.readlink(f"/proc/{pid}/fd/{fd}") in inodes:
+                    return pid
+            except OSError:
+                continue
+    return None
 
 
 def page(user, url: str) -> tuple[int, str]:
