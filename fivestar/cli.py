@@ -29,6 +29,9 @@ USAGE = """用法: fivestar <命令> [参数]
 """
 
 
+WORKER_RETRY_SECONDS = 2
+
+
 def _django(argv: list[str]) -> None:
     from django.core.management import execute_from_command_line
 
@@ -133,7 +136,25 @@ def worker(argv: list[str]) -> None:
     start_watchdog()
     if "--reload" not in argv and "--no-reload" not in argv:
         argv = ["--no-reload", *argv]
-    _django(["db_worker", *argv])
+    from django.db import connections
+
+    from fivestar.core.db_unavailable import is_database_error
+
+    while True:
+        try:
+            _django(["db_worker", *argv])
+            return
+        except Exception as error:
+            # django-tasks-db's loop stops at the first error of the database itself (a PostgreSQL restart): wait and
+            # poll again. The job that was running is resumed by the watchdog once its heartbeat is stale.
+            if not is_database_error(error):
+                raise
+            print(f"数据库暂时不可用（{type(error).__name__}），{WORKER_RETRY_SECONDS} 秒后重试…", file=sys.stderr, flush=True)
+            try:
+                connections.close_all()
+            except Exception:  # noqa: BLE001 — a connection already dead may fail to close: it is dropped all the same
+                pass
+            time.sleep(WORKER_RETRY_SECONDS)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -51,6 +51,14 @@ def is_stalled(heartbeat: datetime.datetime | None) -> bool:
     return heartbeat is None or heartbeat < cutoff()
 
 
+def database_lost(exc: BaseException) -> bool:
+    """The database went away under a job (a restart, a failover): not the job's failure. A job's task re-raises such
+    an error instead of recording 失败, so its row keeps its last heartbeat and is resumed once that is stale."""
+    from .db_unavailable import is_database_error
+
+    return is_database_error(exc)
+
+
 def fail_orphaned_results(task_path: str, pk: int) -> int:
     """Task results left RUNNING by a killed worker for this job are marked failed (nothing will finish them)."""
     try:

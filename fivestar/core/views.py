@@ -12,6 +12,7 @@ from fivestar.people.models import Person
 from fivestar.observation.templatetags.observation_tags import latest_flags
 
 from . import history_export, menu, selectors_history, selectors_todo
+from .db_unavailable import response_if_database_down
 from .selectors_history import MODEL_CHOICES, HistoryFilter  # noqa: F401  (MODEL_CHOICES: kept importable here)
 from .roles import Action, Role
 from .scoping import is_global, user_grants
@@ -137,4 +138,7 @@ def not_found(request, exception=None):
 
 
 def server_error(request):
+    down = response_if_database_down(request)  # a database restart is no internal error: 503, come back in a moment
+    if down is not None:
+        return down
     return render(request, "500.html", {"page_title": "系统错误"}, status=500)

@@ -212,7 +212,9 @@ def _run(job: ImportJob, progress: _ProgressFile) -> dict:
         result = apply_import(plan, user=job.created_by, progress=progress)
     except DivisionImportError as exc:
         return _finish(job, ImportJob.Status.FAILED, f"导入失败，未写入任何数据：{exc}")
-    except Exception:
+    except Exception as exc:
+        if jobs.database_lost(exc):
+            raise  # not the import's failure (nothing was written): it is resumed once its heartbeat is stale
         log.exception("division import job %s failed", job_id)
         return _finish(job, ImportJob.Status.FAILED, "导入失败，未写入任何数据：系统内部错误，请联系管理员查看日志")
     job.done = job.total

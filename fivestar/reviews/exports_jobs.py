@@ -135,7 +135,9 @@ def run(export_id: int) -> dict:
         # The PDF renderer's own bound (its time limit, its slots) is no internal error: say which, in its words.
         log.warning("review export %s: %s", export_id, exc)
         return _finish(export, S.FAILED, f"导出失败：{str(exc).replace('证书', 'PDF')}可重新导出。")
-    except Exception:
+    except Exception as exc:
+        if jobs.database_lost(exc):
+            raise  # not the export's failure: it is resumed once its heartbeat is stale
         log.exception("review export %s failed", export_id)
         return _finish(export, S.FAILED, "导出失败：系统内部错误，请联系管理员查看日志；可重新导出。")
 

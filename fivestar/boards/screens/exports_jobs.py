@@ -141,7 +141,9 @@ def run(export_id: int) -> dict:
         if export.kind == K.VILLAGES_XLSX:
             return _villages(export)
         return _board(export)
-    except Exception:
+    except Exception as exc:
+        if jobs.database_lost(exc):
+            raise  # not the export's failure: it is resumed once its heartbeat is stale
         log.exception("board export %s failed", export_id)
         return _finish(export, S.FAILED, "导出失败：系统内部错误，请联系管理员查看日志；可重新导出。")
 

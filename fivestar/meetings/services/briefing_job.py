@@ -100,6 +100,8 @@ def run(briefing_id: int) -> dict:
     try:
         return generate(briefing)
     except Exception as exc:  # noqa: BLE001 — recorded on the row, shown on the page
+        if jobs.database_lost(exc):
+            raise  # not the briefing's failure: it is resumed once its heartbeat is stale
         logger.exception("briefing %s failed", briefing_id)
         message = getattr(exc, "message", "") or "系统内部错误，请联系管理员查看日志"
         _beat(briefing, status=S.FAILED, error=f"生成失败：{message}"[:500], finished_at=timezone.now())

@@ -121,7 +121,9 @@ def run(batch_id: int) -> dict:
     batch = LetterBatch.objects.select_related("town", "created_by").get(pk=batch_id)
     try:
         return render_batch(batch)
-    except Exception:
+    except Exception as exc:
+        if jobs.database_lost(exc):
+            raise  # not the batch's failure: it is resumed once its heartbeat is stale
         log.exception("letter batch %s failed", batch_id)
         return _finish(batch, S.FAILED, "生成失败：系统内部错误，请联系管理员查看日志；可再次点击“批量生成”。")
 
