@@ -14,7 +14,7 @@ USAGE = """用法: fivestar <命令> [参数]
                     静态文件已是最新时直接启动，否则先收集和压缩
   collectstatic     收集和压缩静态文件（每个版本一次：make install 或升级后运行；已是最新时跳过，--force 强制）
   worker            运行后台任务进程（导入、导出、重算）；启动时及运行中自动继续已停滞的任务
-  resume-jobs       继续已停滞的后台任务（评星周期开启、行政区划导入、责任书批量生成）
+  resume-jobs       继续已停滞的后台任务（评星周期开启、行政区划导入、责任书、导出、会议简报、挂图统计刷新、督导每日处理）
   resume-round ID   继续开启某个已停滞的评星周期（--here 在本进程中直接完成）
   rebuild-round-stats [ID ...]  按申报重算评星周期各级统计数（--check 只核对不保存）
   rebuild-problem-stats  按督导问题重算各级、片区、督导组的问题统计数（--check 只核对不保存）

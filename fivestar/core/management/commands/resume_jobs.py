@@ -11,7 +11,7 @@ from fivestar.core import jobs
 
 
 class Command(BaseCommand):
-    help = "继续已停滞的后台任务（评星周期开启、行政区划导入）：重新排队，由 fivestar worker 完成"
+    help = "继续已停滞的后台任务（评星周期开启、行政区划导入、责任书、导出、会议简报、挂图统计刷新、督导每日处理）：重新排队，由 fivestar worker 完成"
 
     def add_arguments(self, parser):
         parser.add_argument("--list", action="store_true", help="只列出已停滞的任务，不重新排队")
