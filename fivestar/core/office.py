@@ -18,16 +18,17 @@ DTD_MARKS = [mark.encode(codec) for mark in ("<!DOCTYPE", "<!ENTITY") for codec 
 CHUNK = 1024 * 1024
 
 
-def _refuse_members(archive: zipfile.ZipFile, shown: str, limits: dict) -> None:
+def refuse_members(archive: zipfile.ZipFile, shown: str, limits: dict, label: str = "Office 文件") -> None:
+    """Member count, paths, encryption, unpacked size and compression ratio within `limits`."""
     infos = archive.infolist()
     if len(infos) > limits["members"]:
-        raise UploadRefused(f"文件「{shown}」包含 {len(infos)} 个内部文件，不像是正常的 Office 文件，已拒绝。")
+        raise UploadRefused(f"文件「{shown}」包含 {len(infos)} 个内部文件，不像是正常的{label}，已拒绝。")
     total = 0
     for info in infos:
         path = info.filename
         parts = path.replace("\\", "/").split("/")
         if path.startswith(("/", "\\")) or "\\" in path or ".." in parts or ":" in parts[0] or len(parts) > limits["depth"]:
-            raise UploadRefused(f"文件「{shown}」内部含有异常路径「{excerpt(path)}」，不是正常的 Office 文件，已拒绝。")
+            raise UploadRefused(f"文件「{shown}」内部含有异常路径「{excerpt(path)}」，不是正常的{label}，已拒绝。")
         if info.flag_bits & 0x1:
             raise UploadRefused(f"文件「{shown}」已加密（设置了打开密码），请取消密码后另存再上传。")
         total += info.file_size
@@ -66,7 +67,7 @@ def check_office(data: bytes, name, kind: str, limits: dict | None = None) -> No
         raise UploadRefused(f"文件「{shown}」实际是{what}，不是有效的{label}，已拒绝。")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _refuse_members(archive, shown, limits or LIMITS)
+            refuse_members(archive, shown, limits or LIMITS)
             refuse_dtd(archive, shown, label)
     except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, zlib.error) as exc:
         raise UploadRefused(f"文件「{shown}」已损坏（可能未上传完整），无法读取；请重新保存后再上传。") from exc

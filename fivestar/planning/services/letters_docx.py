@@ -14,7 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from fivestar.core.office import refuse_dtd
+from fivestar.core.office import refuse_dtd, refuse_members
 from fivestar.core.text import excerpt
 from fivestar.core.uploads import KIND_LABELS, UploadRefused, detect_kind, display_name
 
@@ -25,7 +25,6 @@ BODY_FONT, HEADING_FONT = "仿宋_GB2312", "黑体"
 
 MAX_BYTES = 10 * 1024 * 1024
 LIMITS = {"members": 500, "total": 60 * 1024 * 1024, "ratio": 200, "depth": 6}
-SMALL_MEMBER = 1024 * 1024
 W_T = qn("w:t")
 W_P = qn("w:p")
 
@@ -40,27 +39,10 @@ def check_docx(data: bytes, name) -> None:
         raise UploadRefused(f"文件「{shown}」已损坏（可能未上传完整），无法读取；请用 Word 或 WPS 打开后另存为 .docx 再上传。")
     if kind != "docx":
         raise UploadRefused(f"文件「{shown}」是{KIND_LABELS.get(kind, '未知类型的文件')}，不是 Word 文档（.docx）；请上传 .docx 格式的责任书模板。")
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        infos = archive.infolist()
-    if len(infos) > LIMITS["members"]:
-        raise UploadRefused(f"文件「{shown}」包含 {len(infos)} 个内部文件，不像是正常的 Word 文档，已拒绝。")
-    total = 0
-    for info in infos:
-        path = info.filename
-        parts = path.replace("\\", "/").split("/")
-        if path.startswith(("/", "\\")) or "\\" in path or ".." in parts or ":" in parts[0] or len(parts) > LIMITS["depth"]:
-            raise UploadRefused(f"文件「{shown}」内部含有异常路径「{excerpt(path)}」，不是正常的 Word 文档，已拒绝。")
-        if info.flag_bits & 0x1:
-            raise UploadRefused(f"文件「{shown}」已加密（设置了打开密码），请取消密码后另存为 .docx 再上传。")
-        total += info.file_size
-        if info.file_size > LIMITS["total"] or total > LIMITS["total"]:
-            raise UploadRefused(f"文件「{shown}」解压后过大，可能是恶意构造的压缩文件，已拒绝。")
-        if info.file_size > SMALL_MEMBER and info.file_size > LIMITS["ratio"] * max(info.compress_size, 1):
-            raise UploadRefused(f"文件「{shown}」压缩比异常（{info.file_size // max(info.compress_size, 1)} 倍），"
-                                "可能是恶意构造的压缩文件（zip 炸弹），已拒绝。")
     # python-docx does not expand entities, but the template is stored and every letter is built from it: a DTD
     # (an entity bomb, an external file) has no business in a Word document.
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        refuse_members(archive, shown, LIMITS, "Word 文档")
         refuse_dtd(archive, shown, "Word 文档")
 
 
