@@ -28,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from import_divisions import setup_django  # noqa: E402
+from import_divisions import setup_django, write_divisions  # noqa: E402
 from reference import load_average, reference  # noqa: E402
 
 D = datetime.timedelta
@@ -79,7 +79,6 @@ def data(villages: list[int], secretaries: dict[int, int], year: int, today: dat
 
 def county_csv(directory: Path, villages: int, towns: int) -> None:
     """One county (濮阳县's code) of `towns` towns sharing `villages` villages, in the official CSV layout."""
-    import csv
 
     rows = {"provinces": [("41", "河南省")], "cities": [("4109", "濮阳市", "41")], "areas": [("410928", "濮阳县", "4109", "41")],
             "streets": [], "villages": []}
@@ -88,16 +87,7 @@ def county_csv(directory: Path, villages: int, towns: int) -> None:
         rows["streets"].append((town, f"第{t + 1}镇", "410928", "41", "4109"))
         for k in range(villages // towns + (1 if t < villages % towns else 0)):
             rows["villages"].append((f"{town}{200 + k:03d}", f"第{t + 1}镇{k + 1}村村委会", town, "41", "4109", "410928"))
-    headers = {"provinces": ("code", "name"), "cities": ("code", "name", "provinceCode"),
-               "areas": ("code", "name", "cityCode", "provinceCode"),
-               "streets": ("code", "name", "areaCode", "provinceCode", "cityCode"),
-               "villages": ("code", "name", "streetCode", "provinceCode", "cityCode", "areaCode")}
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, data in rows.items():
-        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers[name])
-            writer.writerows(data)
+    write_divisions(directory, rows)
 
 
 def main() -> None:

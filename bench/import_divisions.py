@@ -45,6 +45,25 @@ def split(total: int, parts: int, rng: random.Random) -> list[int]:
     return counts
 
 
+HEADERS = {
+    "provinces": ("code", "name"),
+    "cities": ("code", "name", "provinceCode"),
+    "areas": ("code", "name", "cityCode", "provinceCode"),
+    "streets": ("code", "name", "areaCode", "provinceCode", "cityCode"),
+    "villages": ("code", "name", "streetCode", "provinceCode", "cityCode", "areaCode"),
+}
+
+
+def write_divisions(directory: Path, rows: dict[str, list]) -> None:
+    """The five CSV files of the division dataset the importer reads, from rows per file name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, data in rows.items():
+        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(HEADERS[name])
+            writer.writerows(data)
+
+
 def generate(directory: Path, villages: int, counties: int = 158, towns: int = 2450, seed: int = 1) -> None:
     rng = random.Random(seed)
     rows = {name: [] for name in ("provinces", "cities", "areas", "streets", "villages")}
@@ -74,19 +93,7 @@ def generate(directory: Path, villages: int, counties: int = 158, towns: int = 2
                 name = base + ("村委会" if base not in used else f"{k}村委会")
                 used.add(base)
             rows["villages"].append((code, name, town, "41", town[:4], town[:6]))
-    headers = {
-        "provinces": ("code", "name"),
-        "cities": ("code", "name", "provinceCode"),
-        "areas": ("code", "name", "cityCode", "provinceCode"),
-        "streets": ("code", "name", "areaCode", "provinceCode", "cityCode"),
-        "villages": ("code", "name", "streetCode", "provinceCode", "cityCode", "areaCode"),
-    }
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, data in rows.items():
-        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers[name])
-            writer.writerows(data)
+    write_divisions(directory, rows)
 
 
 def rename_some(directory: Path, fraction: float) -> int:

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from deadline_day_data import PASSWORD, PREFIX  # noqa: E402
-from import_divisions import COMMUNITY_WORDS, PREFIXES, SURNAMES, TOWN_KINDS, VILLAGE_SUFFIXES, split  # noqa: E402
+from import_divisions import COMMUNITY_WORDS, PREFIXES, SURNAMES, TOWN_KINDS, VILLAGE_SUFFIXES, split, write_divisions  # noqa: E402
 from load_harness import timed  # noqa: E402
 
 INSPECTOR = PREFIX + "sv-"  # 督导员 accounts this benchmark adds, one per town
@@ -36,7 +36,6 @@ TASKS_PER_VILLAGE = 4
 def county_divisions(directory: Path, villages: int, seed: int = 1) -> int:
     """Division files of one county (濮阳县, 410928, in 濮阳市) with `villages` branches in towns of about 20, the
     five-file format `fivestar import-divisions` reads. Returns the number of towns."""
-    import csv
 
     rng = random.Random(seed)
     towns = max(1, round(villages / 20))
@@ -54,15 +53,7 @@ def county_divisions(directory: Path, villages: int, seed: int = 1) -> int:
             base = f"{rng.choice(PREFIXES)}{rng.choice(SURNAMES)}{rng.choice(VILLAGE_SUFFIXES)}"
             rows["villages"].append((f"{town}{200 + j:03d}", base + ("村委会" if base not in used else f"{j}村委会"), town, "41", "4109", "410928"))
             used.add(base)
-    headers = {"provinces": ("code", "name"), "cities": ("code", "name", "provinceCode"),
-               "areas": ("code", "name", "cityCode", "provinceCode"), "streets": ("code", "name", "areaCode", "provinceCode", "cityCode"),
-               "villages": ("code", "name", "streetCode", "provinceCode", "cityCode", "areaCode")}
-    directory.mkdir(parents=True, exist_ok=True)
-    for name, data in rows.items():
-        with (directory / f"{name}.csv").open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.writer(fh)
-            writer.writerow(headers[name])
-            writer.writerows(data)
+    write_divisions(directory, rows)
     return towns
 
 
