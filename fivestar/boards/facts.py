@@ -53,17 +53,15 @@ def year_bounds(year: int) -> tuple[datetime.datetime, datetime.datetime]:
     return datetime.datetime(year, 1, 1, tzinfo=tz), datetime.datetime(year + 1, 1, 1, tzinfo=tz)
 
 
-def load(town_ids, year: int, villages=None) -> dict[int, VillageFacts]:
-    """village id → facts, for every active village of these towns (6 queries per CHUNK towns); or only for
-    `villages` (OrgUnits already read by the caller, saving the query that lists them)."""
+def load(town_ids, year: int) -> dict[int, VillageFacts]:
+    """village id → facts, for every active village of these towns (6 queries per CHUNK towns)."""
     town_ids = sorted(set(town_ids))
     out: dict[int, VillageFacts] = {}
     start, end = year_bounds(year)
     for first in range(0, len(town_ids), CHUNK):
         towns = town_ids[first:first + CHUNK]
-        listed = ((v.pk, v.parent_id, v.branch_type) for v in villages) if villages is not None else (
-            OrgUnit.objects.filter(parent_id__in=towns, level=Level.VILLAGE, active=True).values_list("id", "parent_id", "branch_type"))
-        for pk, town_id, branch_type in listed:
+        for pk, town_id, branch_type in (OrgUnit.objects.filter(parent_id__in=towns, level=Level.VILLAGE, active=True)
+                                         .values_list("id", "parent_id", "branch_type")):
             out[pk] = VillageFacts(pk, town_id, branch_type or "rural")
         in_towns = {"org_unit__parent_id__in": towns}
         holdings = (StarHolding.objects.filter(**in_towns).filter(Q(lost_at__isnull=True) | Q(lost_at__gte=start, lost_at__lt=end))

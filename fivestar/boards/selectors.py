@@ -13,7 +13,7 @@ them). Nothing here writes.
 import datetime
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -88,10 +88,12 @@ def _plan(unit, year) -> dict | None:
 
 def _stats(unit, year):
     """The unit's kept row for the year, and whether a change has marked it (a town) for a refresh since."""
-    dirty = Exists(BoardDirty.objects.filter(town_id=OuterRef("unit_id")))
+    # A mark always has its time, so a waiting refresh's last sign of life is there exactly when the town is marked.
     seen = Subquery(BoardDirty.objects.filter(town_id=OuterRef("unit_id")).values(last=board_services.refresh_seen())[:1])
-    return (BoardStats.objects.filter(year=year, unit=unit).annotate(dirty=dirty, refresh_seen=seen)
-            .values("figures", "updated_at", "dirty", "refresh_seen").first())
+    row = BoardStats.objects.filter(year=year, unit=unit).annotate(refresh_seen=seen).values("figures", "updated_at", "refresh_seen").first()
+    if row is not None:
+        row["dirty"] = row["refresh_seen"] is not None
+    return row
 
 
 def derived(figures: dict | None) -> dict:
