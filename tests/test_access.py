@@ -79,6 +79,18 @@ def test_area_leader_sees_area_villages_and_their_groups(world):
     assert codes == {world.village.code, world.group.code}
 
 
+def test_covers_agrees_with_the_sql_scope_for_an_area_leader(world):
+    """An area grant is held at its town: covers() read that as the whole town and let a 包片领导 open the board cell of
+    a village outside the area, which the SQL scope never listed."""
+    from fivestar.core.scoping import covers
+
+    user = world.users[Role.AREA_LEADER]
+    assert covers(user, world.village) and covers(user, world.group)
+    assert not covers(user, world.sibling) and not covers(user, world.town)
+    visible = set(OrgUnit.objects.visible_to(user).values_list("pk", flat=True))
+    assert all(covers(user, unit) == (unit.pk in visible) for unit in OrgUnit.objects.all())
+
+
 def test_inactive_role_grants_nothing(world):
     user = world.users[Role.TOWN_ADMIN]
     user.role_assignments.update(active=False)

@@ -44,6 +44,16 @@ def scope_q(user, action: str = Action.VIEW, via: str = "") -> Q:
     return q
 
 
+def _parent_area_id(org_unit):
+    """The area of a villager group's village (an area grant covers it, as scope_q's parent__area_id does); one query
+    only for a group whose parent is not loaded and not annotated, never for a village or above."""
+    if hasattr(org_unit, "parent_area_id"):
+        return org_unit.parent_area_id
+    if org_unit.parent_id is None or org_unit.level < 6:  # Level.GROUP; core does not import orgs
+        return None
+    return org_unit.parent.area_id
+
+
 def covers(user, org_unit, action: str = Action.VIEW) -> bool:
     """Whether `user` may `action` on `org_unit`, decided from the user's grants without a query per unit."""
     if is_global(user):
@@ -51,9 +61,12 @@ def covers(user, org_unit, action: str = Action.VIEW) -> bool:
     if not user.is_authenticated:
         return False
     for path, area_id in user_grants(user, action):
-        if area_id and (org_unit.area_id == area_id or getattr(org_unit, "parent_area_id", None) == area_id):
-            return True
-        if path and org_unit.path.startswith(path):
+        if area_id:
+            # An area grant's path is its town's: it covers the area's villages only, as scope_q does, never the
+            # whole town (a 包片领导 of one area read another area's village board cell before).
+            if org_unit.area_id == area_id or _parent_area_id(org_unit) == area_id:
+                return True
+        elif path and org_unit.path.startswith(path):
             return True
     return False
 
